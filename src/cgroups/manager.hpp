@@ -1,0 +1,54 @@
+// The cgroup manager interface: one implementation per driver (cgroupfs v1, cgroupfs v2, systemd), chosen
+// from what the host mounts and --systemd-cgroup. The runtime only talks to this interface.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "spec/config.hpp"
+
+namespace ocirt::cgroups {
+
+struct Options {
+    std::string cgroups_path;  // linux.cgroupsPath as given (may be empty: a default path is chosen)
+    std::string id;            // container id (for the default path and systemd unit names)
+    bool systemd = false;      // --systemd-cgroup
+    bool rootless = false;     // not root: failures to create are tolerated when no resources are asked for
+};
+
+class Manager {
+public:
+    virtual ~Manager() = default;
+
+    // What state.json keeps so a later command can reopen this cgroup with open_manager().
+    virtual std::string saved_path() const = 0;
+    // Creates the cgroup(s); an existing one is reused (a pod's parent, a restarted container).
+    virtual void create() = 0;
+    // Moves pid (and not its threads' siblings elsewhere) into the container's cgroup(s).
+    virtual void add_process(pid_t pid) = 0;
+    // Writes every resource in r; a resource the host cannot provide is an Error naming the field.
+    virtual void apply(const spec::Resources& r) = 0;
+    virtual void freeze(bool frozen) = 0;
+    virtual bool is_frozen() const = 0;
+    // Every pid in the cgroup (recursively), as seen from the caller's pid namespace.
+    virtual std::vector<pid_t> pids() const = 0;
+    // Sends sig to every process in the cgroup.
+    virtual void kill_all(int sig) = 0;
+    // Kills what is left (SIGKILL), waits for the cgroup to empty and removes it.
+    virtual void destroy() = 0;
+    // runc's "events --stats" JSON object for this cgroup ({"cpu":...,"memory":...,"pids":...}).
+    virtual std::string stats_json() const = 0;
+    // The container's cgroup directory as mounted in the host, for the cgroup namespace and ps (v2: the one
+    // dir, v1: the memory or first controller's).
+    virtual std::string host_path() const = 0;
+};
+
+// A manager for a new container.
+std::unique_ptr<Manager> make_manager(const Options& opts);
+// A manager for an existing container, from what saved_path() returned at create time.
+std::unique_ptr<Manager> open_manager(const std::string& saved_path, bool systemd);
+
+}  // namespace ocirt::cgroups

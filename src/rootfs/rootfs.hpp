@@ -1,0 +1,27 @@
+// The container's filesystem: a plan computed in the parent (plain data, unit-tested without root), executed
+// in the child in three steps around the createContainer hooks.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "spec/config.hpp"
+#include "sys/syscalls.hpp"
+
+namespace ocirt::rootfs {
+
+struct Plan;  // defined in rootfs/plan.hpp
+
+// Parent: resolves the rootfs path against the bundle, turns mounts into flags/data/propagation, lists the
+// default devices and the /dev symlinks. userns: devices are bind-mounted from the host instead of mknod.
+Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns);
+
+// Child, in its new mount namespace: makes / private (or slave), binds the rootfs onto itself, runs the mounts
+// in order, creates devices and /dev symlinks, all resolved inside the rootfs without leaving it.
+void prepare(sys::Syscalls& s, const Plan& p);
+
+// Child, after createContainer hooks: pivot_root into the rootfs (or chroot with no_pivot) and detach the old
+// root; then rootfsPropagation, the read-only root, maskedPaths and readonlyPaths.
+void enter(sys::Syscalls& s, const Plan& p, bool no_pivot);
+
+}  // namespace ocirt::rootfs

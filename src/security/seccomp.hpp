@@ -1,0 +1,28 @@
+// Seccomp: the filter is compiled to BPF in the parent with libseccomp (allocations and name look-ups happen
+// before clone), and the child only loads the finished program.
+#pragma once
+
+#include <linux/filter.h>
+
+#include <optional>
+#include <vector>
+
+#include "base/fd.hpp"
+#include "spec/config.hpp"
+
+namespace ocirt::security {
+
+struct SeccompProgram {
+    std::vector<sock_filter> filter;
+    unsigned flags = 0;   // SECCOMP_FILTER_FLAG_*
+    bool notify = false;  // SCMP_ACT_NOTIFY used: loading returns a listener fd
+};
+
+// Compiles linux.seccomp. Errors name the field ("linux.seccomp.syscalls[3].action: ...").
+SeccompProgram compile_seccomp(const spec::Seccomp& s);
+
+// Loads the program into the calling process (child side). Returns the notify listener fd when the program
+// uses SCMP_ACT_NOTIFY, an invalid fd otherwise. Requires no_new_privs or CAP_SYS_ADMIN.
+OwnedFd load_seccomp(const SeccompProgram& p);
+
+}  // namespace ocirt::security

@@ -1,0 +1,50 @@
+#include "sys/syscalls.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace ocirt::sys {
+namespace {
+
+class RealSyscalls final : public Syscalls {
+public:
+    int mount(const char* s, const char* t, const char* fs, unsigned long f, const void* d) override {
+        return ::mount(s, t, fs, f, d);
+    }
+    int umount2(const char* t, int f) override { return ::umount2(t, f); }
+    int pivot_root(const char* n, const char* o) override {
+        return static_cast<int>(::syscall(SYS_pivot_root, n, o));
+    }
+    int chdir(const char* p) override { return ::chdir(p); }
+    int fchdir(int fd) override { return ::fchdir(fd); }
+    int chroot(const char* p) override { return ::chroot(p); }
+    int mkdirat(int d, const char* p, mode_t m) override { return ::mkdirat(d, p, m); }
+    int mknodat(int d, const char* p, mode_t m, dev_t dev) override { return ::mknodat(d, p, m, dev); }
+    int symlinkat(const char* t, int d, const char* l) override { return ::symlinkat(t, d, l); }
+    int setns(int fd, int t) override { return ::setns(fd, t); }
+    int unshare(int f) override { return ::unshare(f); }
+    int sethostname(const std::string& n) override { return ::sethostname(n.data(), n.size()); }
+    int setdomainname(const std::string& n) override { return ::setdomainname(n.data(), n.size()); }
+    int open_tree(int d, const char* p, unsigned f) override {
+        return static_cast<int>(::syscall(SYS_open_tree, d, p, f));
+    }
+    int move_mount(int fd, const char* fp, int td, const char* tp, unsigned f) override {
+        return static_cast<int>(::syscall(SYS_move_mount, fd, fp, td, tp, f));
+    }
+    int mount_setattr(int d, const char* p, unsigned f, struct mount_attr* a, size_t s) override {
+        return static_cast<int>(::syscall(SYS_mount_setattr, d, p, f, a, s));
+    }
+};
+
+}  // namespace
+
+Syscalls& real() {
+    static RealSyscalls instance;
+    return instance;
+}
+
+}  // namespace ocirt::sys
