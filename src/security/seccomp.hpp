@@ -4,7 +4,7 @@
 
 #include <linux/filter.h>
 
-#include <optional>
+#include <string>
 #include <vector>
 
 #include "base/fd.hpp"
@@ -24,5 +24,16 @@ SeccompProgram compile_seccomp(const spec::Seccomp& s);
 // Loads the program into the calling process (child side). Returns the notify listener fd when the program
 // uses SCMP_ACT_NOTIFY, an invalid fd otherwise. Requires no_new_privs or CAP_SYS_ADMIN.
 OwnedFd load_seccomp(const SeccompProgram& p);
+
+// Parent side, after the child passed back the listener fd: connects to linux.seccomp.listenerPath and sends
+// the container process state (config-linux.md "The Container Process State") with the fd in SCM_RIGHTS.
+// state_json is the container's state as `ocirt state` prints it (its "pid" is used); metadata is
+// linux.seccomp.listenerMetadata.
+void send_seccomp_listener(const std::string& listener_path, BorrowedFd listener, const std::string& state_json,
+                           const std::string& metadata = {});
+
+// The JSON payload send_seccomp_listener sends: {"ociVersion", "fds": ["seccompFd"], "pid", "metadata",
+// "state"}.
+std::string seccomp_process_state(const std::string& state_json, const std::string& metadata);
 
 }  // namespace ocirt::security
