@@ -1,5 +1,6 @@
 // What the cgroupfs drivers share: directory resolution, the saved form, killing and removal.
 #include <errno.h>
+#include <unistd.h>
 #include <signal.h>
 #include <time.h>
 
@@ -40,23 +41,42 @@ DirMap container_dirs(const Layout& l, const std::map<std::string, std::string>&
     return out;
 }
 
-std::string encode_saved(const std::string& driver, const DirMap& dirs, const std::string& unit) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+namespace {
+
+void write_map(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key, const std::map<std::string, std::string>& m) {
+    w.Key(key);
     w.StartObject();
-    w.Key("driver");
-    w.String(driver.c_str());
-    if (!unit.empty()) {
-        w.Key("unit");
-        w.String(unit.c_str());
-    }
-    w.Key("dirs");
-    w.StartObject();
-    for (const auto& [k, v] : dirs) {
+    for (const auto& [k, v] : m) {
         w.Key(k.c_str());
         w.String(v.c_str());
     }
     w.EndObject();
+}
+
+bool read_map(const rapidjson::Value& doc, const char* key, std::map<std::string, std::string>& out) {
+    if (!doc.HasMember(key)) return true;
+    if (!doc[key].IsObject()) return false;
+    for (const auto& m : doc[key].GetObject()) {
+        if (!m.value.IsString()) return false;
+        out[m.name.GetString()] = m.value.GetString();
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string encode_saved(const Saved& s) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("driver");
+    w.String(s.driver.c_str());
+    if (!s.unit.empty()) {
+        w.Key("unit");
+        w.String(s.unit.c_str());
+    }
+    write_map(w, "dirs", s.dirs);
+    if (!s.created.empty()) write_map(w, "created", s.created);
     w.EndObject();
     return buf.GetString();
 }
@@ -66,16 +86,23 @@ Saved decode_saved(const std::string& text) {
     doc.Parse(text.c_str());
     auto bad = [&] { return Error("cgroup state \"" + text + "\" is not what ocirt saved"); };
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("driver") || !doc["driver"].IsString() ||
-        !doc.HasMember("dirs") || !doc["dirs"].IsObject())
+        !doc.HasMember("dirs"))
         throw bad();
     Saved s;
     s.driver = doc["driver"].GetString();
     if (doc.HasMember("unit") && doc["unit"].IsString()) s.unit = doc["unit"].GetString();
-    for (const auto& m : doc["dirs"].GetObject()) {
-        if (!m.value.IsString()) throw bad();
-        s.dirs[m.name.GetString()] = m.value.GetString();
-    }
+    if (!read_map(doc, "dirs", s.dirs) || !read_map(doc, "created", s.created)) throw bad();
     return s;
+}
+
+void remove_created(const std::string& dir, const std::string& top) {
+    remove_with_retry(dir);
+    if (top.empty() || !(dir == top || dir.starts_with(top + "/"))) return;
+    for (std::string p = dir; p != top;) {
+        p = p.substr(0, p.rfind('/'));
+        // Another container may share the parent: a parent that is not empty stays.
+        if (::rmdir(p.c_str()) != 0) return;
+    }
 }
 
 void signal_procs(const Dir& d, int sig) {

@@ -19,6 +19,9 @@ struct Options {
     bool rootless = false;     // not root: failures to create are tolerated when no resources are asked for
 };
 
+// The order the runtime uses: make_manager, create, add_process(init pid), apply(resources_for(linux)),
+// then saved_path() into state.json (it records the parents create() made, so call it after create). The
+// systemd driver makes its scope in add_process (a scope needs a pid), so host_path() is known from then.
 class Manager {
 public:
     virtual ~Manager() = default;
@@ -45,6 +48,11 @@ public:
     // dir, v1: the memory or first controller's).
     virtual std::string host_path() const = 0;
 };
+
+// linux.resources plus allow rules for the devices the config creates (linux.devices), which a container
+// must be able to open. apply() itself appends the default devices (null, zero, tty, pts...) to a non-empty
+// device list, as runc and crun do.
+spec::Resources resources_for(const spec::Linux& l);
 
 // A manager for a new container.
 std::unique_ptr<Manager> make_manager(const Options& opts);

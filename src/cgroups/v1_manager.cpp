@@ -17,22 +17,20 @@ namespace {
 
 class V1Manager final : public Manager {
 public:
-    V1Manager(DirMap dirs, bool rootless) : dirs_(std::move(dirs)), rootless_(rootless) {}
+    V1Manager(DirMap dirs, CreatedMap created, bool rootless)
+        : dirs_(std::move(dirs)), created_(std::move(created)), rootless_(rootless) {}
 
-    std::string saved_path() const override { return encode_saved("cgroupfs", dirs_, ""); }
+    // Complete only after create(): it records which parents create() made.
+    std::string saved_path() const override { return encode_saved({"cgroupfs", dirs_, created_, ""}); }
 
     void create() override {
-        for (auto it = dirs_.begin(); it != dirs_.end();) {
-            try {
-                make_dirs(it->second);
-                if (has_controller(it->first, "cpuset")) v1::init_cpuset(Dir(it->second), mount_of(it->second));
-                ++it;
-            } catch (const Error& e) {
-                // Without write access (rootless) the container runs in the caller's cgroups.
-                if (!rootless_ || (e.err() != EACCES && e.err() != EPERM && e.err() != EROFS)) throw;
-                log::debug(std::string("rootless: no cgroup here: ") + e.what());
-                it = dirs_.erase(it);
-            }
+        try {
+            for (auto it = dirs_.begin(); it != dirs_.end();) it = create_one(it);
+        } catch (...) {
+            // Leave no half-made container behind.
+            for (const auto& [key, top] : created_) remove_created(dirs_.at(key), top);
+            created_.clear();
+            throw;
         }
     }
 
@@ -85,7 +83,10 @@ public:
             if (is_frozen()) freeze(false);
             kill_until_empty(main, 10000);
         }
-        for (const auto& [key, dir] : dirs_) remove_with_retry(dir);
+        for (const auto& [key, dir] : dirs_) {
+            auto top = created_.find(key);
+            remove_created(dir, top == created_.end() ? std::string() : top->second);
+        }
     }
 
     std::string stats_json() const override { return v1_stats_json(dirs_); }
@@ -97,6 +98,22 @@ public:
     }
 
 private:
+    DirMap::iterator create_one(DirMap::iterator it) {
+        try {
+            auto made = make_dirs(it->second);
+            if (!made.empty()) created_[it->first] = made.front();
+            // Every new v1 cpuset level starts empty, outermost first.
+            if (has_controller(it->first, "cpuset"))
+                for (const auto& d : made) v1::init_cpuset(Dir(d), mount_of(d));
+            return std::next(it);
+        } catch (const Error& e) {
+            // Without write access (rootless) the container runs in the caller's cgroups.
+            if (!rootless_ || (e.err() != EACCES && e.err() != EPERM && e.err() != EROFS)) throw;
+            log::debug(std::string("rootless: no cgroup here: ") + e.what());
+            return dirs_.erase(it);
+        }
+    }
+
     static bool has_controller(const std::string& key, std::string_view c) {
         size_t start = 0;
         for (;;) {
@@ -130,6 +147,7 @@ private:
     }
 
     DirMap dirs_;
+    CreatedMap created_;
     bool rootless_;
 };
 
@@ -162,8 +180,8 @@ void V1Manager::apply(const spec::Resources& r) {
 
 }  // namespace
 
-std::unique_ptr<Manager> make_v1_manager(DirMap dirs, bool rootless) {
-    return std::make_unique<V1Manager>(std::move(dirs), rootless);
+std::unique_ptr<Manager> make_v1_manager(DirMap dirs, CreatedMap created, bool rootless) {
+    return std::make_unique<V1Manager>(std::move(dirs), std::move(created), rootless);
 }
 
 }  // namespace ocirt::cgroups

@@ -42,15 +42,22 @@ std::string unified_root(const std::string& dir) {
 
 class V2Manager final : public Manager {
 public:
-    V2Manager(std::string dir, bool rootless) : dir_(std::move(dir)), rootless_(rootless) {}
+    V2Manager(std::string dir, std::string created, bool rootless)
+        : dir_(std::move(dir)), created_(std::move(created)), rootless_(rootless) {}
 
-    std::string saved_path() const override { return encode_saved("cgroupfs", {{"", dir_.path()}}, ""); }
+    // Complete only after create(): it records which parents create() made.
+    std::string saved_path() const override {
+        Saved s{"cgroupfs", {{"", dir_.path()}}, {}, ""};
+        if (!created_.empty()) s.created[""] = created_;
+        return encode_saved(s);
+    }
 
     void create() override {
         try {
             enable_controllers();
-            make_dirs(dir_.path());
         } catch (const Error& e) {
+            if (!created_.empty()) remove_created(dir_.path(), created_);
+            created_.clear();
             if (!rootless_ || (e.err() != EACCES && e.err() != EPERM && e.err() != EROFS)) throw;
             log::debug(std::string("rootless: no cgroup: ") + e.what());
             dir_ = Dir();
@@ -98,7 +105,7 @@ public:
         if (dir_.empty() || ::access(dir_.path().c_str(), F_OK) != 0) return;
         if (dir_.has("cgroup.kill")) dir_.write("cgroup.kill", "1", "cgroup.kill");
         kill_until_empty(dir_, 10000);
-        remove_with_retry(dir_.path());
+        remove_created(dir_.path(), created_);
     }
 
     std::string stats_json() const override { return v2_stats_json(dir_); }
@@ -114,7 +121,7 @@ private:
     // Each ancestor (root down to the parent) must delegate the controllers it has to its children.
     // A controller one ancestor cannot enable (a busy cgroup with its own processes) is left off; apply()
     // reports it by field if a resource needs it.
-    void enable_controllers() const {
+    void enable_controllers() {
         std::string root = unified_root(dir_.path());
         std::string rel = dir_.path().substr(root.size());
         std::string cur = root;
@@ -128,7 +135,7 @@ private:
                         log::debug("cannot enable " + c + " in " + d.path() + ": " + std::strerror(err));
                 }
             std::string next = root + rel.substr(0, pos);
-            make_dirs(next);
+            if (!make_dirs(next).empty() && created_.empty()) created_ = next;
             cur = next;
         }
     }
@@ -142,6 +149,7 @@ private:
     }
 
     Dir dir_;
+    std::string created_;
     bool rootless_;
 };
 
@@ -177,8 +185,8 @@ void V2Manager::apply(const spec::Resources& r) {
 
 }  // namespace
 
-std::unique_ptr<Manager> make_v2_manager(std::string dir, bool rootless) {
-    return std::make_unique<V2Manager>(std::move(dir), rootless);
+std::unique_ptr<Manager> make_v2_manager(std::string dir, std::string created, bool rootless) {
+    return std::make_unique<V2Manager>(std::move(dir), std::move(created), rootless);
 }
 
 }  // namespace ocirt::cgroups
