@@ -1,0 +1,104 @@
+#!/bin/bash
+# End-to-end: Podman drives the runtime under test (RUNTIME, default build/src/ocirt) with `--runtime`.
+# Installs podman from Debian if missing. Everything Podman keeps (image store, containers, its database,
+# runroot, tmpdir, events) lives under one temporary directory, removed at the end; the host's
+# /var/lib/containers and /run/containers are not used. The image is imported from a local busybox tarball.
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root"; exit 0; fi
+if ! command -v podman > /dev/null || ! command -v conmon > /dev/null; then
+    "$E2E_REPO/scripts/install-deps.sh" podman conmon >&2 || { echo "not ok 1 - install podman"; exit 1; }
+fi
+[ -x "$RUNTIME" ] || { echo "not ok 1 - runtime $RUNTIME not found"; exit 1; }
+
+T=$(mktemp -d /tmp/ocirt-e2e-podman.XXXXXX)
+# What Podman creates outside its --root whatever we say: the blob info cache and, with cgroupfs, the
+# libpod_parent cgroups. Removed at the end if they were not there before.
+had_var_lib_containers=0; [ -e /var/lib/containers ] && had_var_lib_containers=1
+had_libpod_parent=0; [ -n "$(find /sys/fs/cgroup -maxdepth 2 -name libpod_parent 2>/dev/null)" ] && had_libpod_parent=1
+IMAGE=localhost/ocirt-e2e-busybox:latest
+cat > "$T/containers.conf" <<CONF
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$T/events.log"
+tmp_dir = "$T/tmp"
+[containers]
+log_driver = "k8s-file"
+CONF
+export CONTAINERS_CONF=$T/containers.conf
+export CONTAINERS_STORAGE_CONF=$T/storage.conf
+cat > "$CONTAINERS_STORAGE_CONF" <<CONF
+[storage]
+driver = "overlay"
+graphroot = "$T/storage"
+runroot = "$T/runroot"
+CONF
+
+pm() {
+    timeout -k 5 "$E2E_TIMEOUT" podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/tmp" --cgroup-manager cgroupfs \
+        --events-backend file --runtime "$RUNTIME" "$@"
+}
+
+cleanup() {
+    pm rm -a -f -t 0 > /dev/null 2>&1 || true
+    pm rmi -a -f > /dev/null 2>&1 || true
+    # conmon processes of ours, if a container was stuck.
+    pkill_ours() { local p; for p in $(pgrep -f "$T" 2>/dev/null); do [ "$p" != $$ ] && kill -KILL "$p" 2>/dev/null; done; }
+    pkill_ours || true
+    awk -v t="$T" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
+        umount -l "$m" 2>/dev/null || true
+    done
+    # Cgroups of our containers: podman names them libpod-<id> under machine.slice or /libpod_parent.
+    for id in $(cat "$T/ids" 2>/dev/null); do
+        find /sys/fs/cgroup -maxdepth 6 -depth -type d -name "*$id*" -exec rmdir {} \; 2>/dev/null || true
+    done
+    if [ "$had_libpod_parent" = 0 ]; then
+        find /sys/fs/cgroup -maxdepth 4 -depth -type d -path '*/libpod_parent*' -exec rmdir {} \; 2>/dev/null || true
+    fi
+    [ "$had_var_lib_containers" = 1 ] || rm -rf /var/lib/containers
+    rm -rf "$T"
+    rm -f "$E2E_OUT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "# podman $(podman --version | awk '{print $3}') with runtime $RUNTIME"
+e2e_rootfs_tar "$T/rootfs.tar"
+check "podman import of a busybox rootfs tarball" pm import --change 'CMD ["/bin/sh"]' "$T/rootfs.tar" "$IMAGE"
+if ! pm image exists "$IMAGE"; then
+    echo "Bail out! no image to run"
+    exit 1
+fi
+
+run_flags=(--rm --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+check "run --rm true" pm run "${run_flags[@]}" "$IMAGE" true
+check_status "run returns the exit status (3)" 3 pm run "${run_flags[@]}" "$IMAGE" sh -c 'exit 3'
+out=$(pm run "${run_flags[@]}" "$IMAGE" sh -c 'echo hello; echo $$' 2>&1 < /dev/null)
+check_eq "run prints the output, the process is pid 1" "$(echo $out)" "hello 1"
+check_status "run of a missing command exits 127" 127 pm run "${run_flags[@]}" "$IMAGE" /no/such/command
+check_status "run of a non-executable file exits 126" 126 pm run "${run_flags[@]}" "$IMAGE" /etc/passwd
+out=$(echo from-stdin | pm run -i "${run_flags[@]}" "$IMAGE" cat 2>&1)
+check_eq "run -i passes stdin" "$out" from-stdin
+
+# Detached container, exec, stop, rm.
+name=ocirt-e2e-$$
+check "run -d" pm run -d --name "$name" --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+    "$IMAGE" sleep 1000
+pm inspect --format '{{.Id}}' "$name" >> "$T/ids" 2>/dev/null || true
+check_eq "the detached container is running" "$(pm inspect --format '{{.State.Status}}' "$name" 2>&1)" running
+check_eq "exec prints output" "$(pm exec "$name" cat /proc/1/cmdline 2>&1 | tr '\0' ' ')" "sleep 1000 "
+check_status "exec returns the exit status (4)" 4 pm exec "$name" sh -c 'exit 4'
+check "exec -d" pm exec -d "$name" sleep 1
+check "stop (sleep ignores SIGTERM as pid 1: SIGKILL after 2 s)" pm stop -t 2 "$name"
+check_eq "the stopped container has exited" "$(pm inspect --format '{{.State.Status}}' "$name" 2>&1)" exited
+check "rm" pm rm "$name"
+check_status "the removed container is gone" 1 pm container exists "$name"
+
+# A terminal: podman -t hands the runtime a console socket.
+out=$(pm run -t "${run_flags[@]}" "$IMAGE" sh -c 'tty; stty size' 2>&1 < /dev/null | tr -d '\r')
+check_eq "run -t gets a pty as its terminal" "$(head -1 <<<"$out" | sed 's/[0-9]*$/N/')" "/dev/pts/N"
+
+# Nothing of ours may be left running.
+check_eq "no container left" "$(pm ps -a -q 2>&1)" ""
+finish_e2e
