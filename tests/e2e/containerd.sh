@@ -66,6 +66,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "$T/opt"
 CONF
+# The operator's snippet, as documented in the README (containerd must accept it).
+[ -f "$E2E_REPO/contrib/containerd/ocirt.toml" ] && cat "$E2E_REPO/contrib/containerd/ocirt.toml" >> "$T/config.toml"
 containerd --config "$T/config.toml" > "$T/containerd.log" 2>&1 &
 CTRD_PID=$!
 for _ in $(seq 100); do
@@ -145,6 +147,26 @@ done
 check_eq "the killed task is STOPPED" "$st" STOPPED
 check "task rm" ctr_ task rm "$id"
 check "container rm" ctr_ container rm "$id"
+# contrib/containerd/ocirt.toml is part of this containerd's config (above): containerd accepts it. Its runtime
+# is the runc v2 shim with options.BinaryName; the CRI plugin that offers it to Kubernetes as the "ocirt"
+# handler is off here (no kubelet, no crictl), so ctr passes the same shim and option: --runtime
+# io.containerd.runc.v2 --runc-binary BinaryName, BinaryName standing for a wrapper that records its calls and
+# runs RUNTIME (ocirt is not installed at /usr/local/sbin here).
+snippet=$E2E_REPO/contrib/containerd/ocirt.toml
+if [ -f "$snippet" ]; then
+    printf '#!/bin/sh\necho "$*" >> %s/rt-calls\nexec %s "$@"\n' "$T" "$RUNTIME" > "$T/ocirt"
+    chmod +x "$T/ocirt"
+    rtype=$(sed -n 's/^ *runtime_type = "\(.*\)"/\1/p' "$snippet")
+    binary=$(sed -n 's/^ *BinaryName = "\(.*\)"/\1/p' "$snippet")
+    check_eq "contrib/containerd/ocirt.toml: runtime_type is the runc v2 shim" "$rtype" io.containerd.runc.v2
+    check_eq "contrib/containerd/ocirt.toml: BinaryName is where meson installs ocirt" "$binary" /usr/local/sbin/ocirt
+    out=$(ctr_ run --rm --runtime "$rtype" --runc-binary "$T/ocirt" "$IMAGE" "e2e-snippet-$$" echo via-snippet 2>&1 < /dev/null)
+    check_eq "run through the snippet's shim and BinaryName" "$out" via-snippet
+    check_eq "... and it was ocirt that created the container" "$(grep -c -w create "$T/rt-calls" 2>/dev/null)" 1
+else
+    skip_test "containerd with contrib/containerd/ocirt.toml" "no such file"
+fi
+
 check_eq "no task left" "$(ctr_ task ls -q 2>&1)" ""
 check_eq "no container left" "$(ctr_ container ls -q 2>&1)" ""
 finish_e2e

@@ -35,10 +35,11 @@ graphroot = "$T/storage"
 runroot = "$T/runroot"
 CONF
 
-pm() {
-    timeout -k 5 "$E2E_TIMEOUT" podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/tmp" --cgroup-manager cgroupfs \
-        --events-backend file --runtime "$RUNTIME" "$@"
+pm_noruntime() {
+    timeout -k 5 "$E2E_TIMEOUT" podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/tmp" \
+        --cgroup-manager cgroupfs --events-backend file "$@"
 }
+pm() { pm_noruntime --runtime "$RUNTIME" "$@"; }
 
 cleanup() {
     pm rm -a -f -t 0 > /dev/null 2>&1 || true
@@ -98,6 +99,26 @@ check_status "the removed container is gone" 1 pm container exists "$name"
 # A terminal: podman -t hands the runtime a console socket.
 out=$(pm run -t "${run_flags[@]}" "$IMAGE" sh -c 'tty; stty size' 2>&1 < /dev/null | tr -d '\r')
 check_eq "run -t gets a pty as its terminal" "$(head -1 <<<"$out" | sed 's/[0-9]*$/N/')" "/dev/pts/N"
+
+# contrib/podman/containers.conf makes ocirt the default runtime: with it (its path pointed at a wrapper that
+# records its calls and runs RUNTIME), podman runs a container without --runtime.
+snippet=$E2E_REPO/contrib/podman/containers.conf
+if [ -f "$snippet" ]; then
+    printf '#!/bin/sh\necho "$*" >> %s/rt-calls\nexec %s "$@"\n' "$T" "$RUNTIME" > "$T/ocirt"
+    chmod +x "$T/ocirt"
+    # The snippet's [engine] table, its first path replaced, plus this test's own settings.
+    sed "0,/\"\/usr\/local\/sbin\/ocirt\"/s||\"$(sed 's/[\/&]/\\&/g' <<<"$T/ocirt")\"|" "$snippet" |
+        sed "/^\[engine\]$/a cgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\nevents_logfile_path = \"$(sed 's/[\/&]/\\&/g' <<<"$T/events.log")\"" \
+        > "$T/snippet.conf"
+    check_eq "with contrib/podman/containers.conf the default runtime is ocirt" \
+        "$(CONTAINERS_CONF=$T/snippet.conf pm_noruntime info --format '{{.Host.OCIRuntime.Name}}' 2>&1)" ocirt
+    out=$(CONTAINERS_CONF=$T/snippet.conf pm_noruntime run "${run_flags[@]}" "$IMAGE" echo via-containers-conf 2>&1 < /dev/null)
+    check_eq "with contrib/podman/containers.conf, run without --runtime" "$out" via-containers-conf
+    check_eq "... and it was ocirt (the configured path) that created the container" \
+        "$(grep -c -w create "$T/rt-calls" 2>/dev/null)" 1
+else
+    skip_test "podman with contrib/podman/containers.conf" "no such file"
+fi
 
 # Nothing of ours may be left running.
 check_eq "no container left" "$(pm ps -a -q 2>&1)" ""
