@@ -6,10 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root"; exit 0; fi
+[ -x "$RUNTIME" ] || { echo "not ok 1 - runtime $RUNTIME not found"; exit 1; }
+e2e_require_cmds create start state kill delete exec
 if ! command -v containerd > /dev/null || ! command -v ctr > /dev/null; then
     "$E2E_REPO/scripts/install-deps.sh" containerd >&2 || { echo "not ok 1 - install containerd"; exit 1; }
 fi
-[ -x "$RUNTIME" ] || { echo "not ok 1 - runtime $RUNTIME not found"; exit 1; }
 
 T=$(mktemp -d /tmp/ocirt-e2e-containerd.XXXXXX)
 NS=ocirt-e2e-$$
