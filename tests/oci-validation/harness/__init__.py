@@ -1,0 +1,1 @@
+"""Harness of the OCI conformance suite: bundles, runtime driver, results."""
