@@ -11,9 +11,11 @@
 namespace ocirt::rootfs {
 
 struct Plan;  // defined in rootfs/plan.hpp
+struct Host;  // rootfs/plan.hpp: SELinux and the cgroup layout; detect_host() reads them
 
 // Parent: resolves the rootfs path against the bundle, turns mounts into flags/data/propagation, lists the
 // default devices and the /dev symlinks. userns: devices are bind-mounted from the host instead of mknod.
+// Throws Error naming the config field for what cannot be planned. This overload calls detect_host().
 Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns);
 
 // Child, in its new mount namespace: makes / private (or slave), binds the rootfs onto itself, runs the mounts
@@ -21,7 +23,11 @@ Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns
 void prepare(sys::Syscalls& s, const Plan& p);
 
 // Child, after createContainer hooks: pivot_root into the rootfs (or chroot with no_pivot) and detach the old
-// root; then rootfsPropagation, the read-only root, maskedPaths and readonlyPaths.
+// root; then rootfsPropagation, readonlyPaths, maskedPaths and last the read-only root.
 void enter(sys::Syscalls& s, const Plan& p, bool no_pivot);
+
+// Child, after enter(): binds the pty slave over /dev/console (created as an empty file if missing; a symlink
+// there is replaced, never followed).
+void mount_console(sys::Syscalls& s, int pty_slave_fd);
 
 }  // namespace ocirt::rootfs

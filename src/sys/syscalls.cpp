@@ -1,6 +1,7 @@
 #include "sys/syscalls.hpp"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -37,6 +38,21 @@ public:
     }
     int mount_setattr(int d, const char* p, unsigned f, struct mount_attr* a, size_t s) override {
         return static_cast<int>(::syscall(SYS_mount_setattr, d, p, f, a, s));
+    }
+    int openat2(int d, const char* p, uint64_t f, uint64_t m, uint64_t r) override {
+        struct open_how how = {.flags = f, .mode = m, .resolve = r};
+        return static_cast<int>(::syscall(SYS_openat2, d, p, &how, sizeof how));
+    }
+    int fstat(int fd, struct stat* st) override { return ::fstat(fd, st); }
+    int fchownat(int d, const char* p, uid_t u, gid_t g, int f) override { return ::fchownat(d, p, u, g, f); }
+    int unlinkat(int d, const char* p, int f) override { return ::unlinkat(d, p, f); }
+    mode_t umask(mode_t m) override { return ::umask(m); }
+    int fsopen(const char* t, unsigned f) override { return static_cast<int>(::syscall(SYS_fsopen, t, f)); }
+    int fsconfig(int fd, unsigned c, const char* k, const void* v, int a) override {
+        return static_cast<int>(::syscall(SYS_fsconfig, fd, c, k, v, a));
+    }
+    int fsmount(int fd, unsigned f, unsigned a) override {
+        return static_cast<int>(::syscall(SYS_fsmount, fd, f, a));
     }
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 
 struct mount_attr;
+struct stat;
 
 namespace ocirt::sys {
 
@@ -37,6 +38,15 @@ public:
                            unsigned flags) = 0;
     virtual int mount_setattr(int dirfd, const char* path, unsigned flags, struct mount_attr* attr,
                               size_t size) = 0;
+    // Added for rootfs: resolution inside the rootfs by fd, checks on what an fd is, fresh mounts by fd.
+    virtual int openat2(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve) = 0;
+    virtual int fstat(int fd, struct stat* st) = 0;
+    virtual int fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) = 0;
+    virtual int unlinkat(int dirfd, const char* path, int flags) = 0;
+    virtual mode_t umask(mode_t mask) = 0;
+    virtual int fsopen(const char* fstype, unsigned flags) = 0;
+    virtual int fsconfig(int fsfd, unsigned cmd, const char* key, const void* value, int aux) = 0;
+    virtual int fsmount(int fsfd, unsigned flags, unsigned attr_flags) = 0;
 };
 
 // The real kernel.
