@@ -82,10 +82,12 @@ void check_symlinks(Context& ctx) {
     }
 }
 
-bool is_default(const std::string& path) {
+// Runtimes always allow the default devices (and the pty ones) whatever the rules say.
+bool is_default(char type, long long maj, long long min) {
+    if (type != 'c') return false;
     for (const auto& d : kDefaults)
-        if (path == d.path) return true;
-    return path == "/dev/ptmx" || path == "/dev/console";
+        if (maj == d.major_no && min == d.minor_no) return true;
+    return (maj == 5 && (min == 1 || min == 2)) || maj == 136;
 }
 
 // Last matching rule wins; nullopt when no rule mentions the device.
@@ -102,16 +104,21 @@ std::optional<bool> allowed(const Json* rules, char type, long long maj, long lo
     return verdict;
 }
 
+int access_ok(const std::string& path, char access) {
+    return ::access(path.c_str(), access == 'r' ? R_OK : W_OK);
+}
+
 // The cgroup answers EPERM before the driver is reached; any other outcome means it let us through.
 void probe_device(Context& ctx, const Json* rules, const Json& dev) {
     std::string path = str(&dev, "path").value_or("?");
     std::string type = str(&dev, "type").value_or("c");
-    if (type == "p" || is_default(path)) return;
     char t = type == "u" ? 'c' : type[0];
     long long maj = integer(&dev, "major").value_or(-1), min = integer(&dev, "minor").value_or(-1);
+    if (type == "p" || is_default(t, maj, min)) return;
     for (char access : {'r', 'w'}) {
         auto verdict = allowed(rules, t, maj, min, access);
-        if (!verdict) continue;
+        // File permissions answer before the cgroup: only probe what they allow.
+        if (!verdict || access_ok(path, access) != 0) continue;
         int fd = open(path.c_str(), (access == 'r' ? O_RDONLY : O_WRONLY) | O_NONBLOCK | O_CLOEXEC);
         int err = fd < 0 ? errno : 0;
         if (fd >= 0) close(fd);

@@ -18,7 +18,8 @@ struct FlagRule {
 };
 
 // mount(8) flags with a visible effect; the others (defaults, silent, loud,
-// iversion, remount...) are covered by "the mount exists".
+// iversion, remount...) are covered by "the mount exists". norelatime and
+// nostrictatime only clear a flag: the kernel then falls back to relatime.
 const std::map<std::string, std::vector<FlagRule>>& flag_rules() {
     static const std::map<std::string, std::vector<FlagRule>> rules = {
         {"ro", {{Field::Mount, "ro", true}}},           {"rro", {{Field::Mount, "ro", true}}},
@@ -32,8 +33,6 @@ const std::map<std::string, std::vector<FlagRule>>& flag_rules() {
         {"noatime", {{Field::Mount, "noatime", true}}}, {"rnoatime", {{Field::Mount, "noatime", true}}},
         {"atime", {{Field::Mount, "noatime", false}}},  {"ratime", {{Field::Mount, "noatime", false}}},
         {"relatime", {{Field::Mount, "relatime", true}}}, {"rrelatime", {{Field::Mount, "relatime", true}}},
-        {"norelatime", {{Field::Mount, "relatime", false}}},
-        {"rnorelatime", {{Field::Mount, "relatime", false}}},
         {"strictatime", {{Field::Mount, "relatime", false}, {Field::Mount, "noatime", false}}},
         {"rstrictatime", {{Field::Mount, "relatime", false}, {Field::Mount, "noatime", false}}},
         {"nodiratime", {{Field::Mount, "nodiratime", true}}},
@@ -94,6 +93,17 @@ std::string normalise(const std::string& key, const std::string& value) {
     return value;
 }
 
+std::string to_host_id(Context& ctx, const char* field, const std::string& id) {
+    const Json* maps = member(member(&ctx.config, "linux"), field);
+    if (maps == nullptr || !maps->IsArray()) return id;
+    long long n = std::stoll(id);
+    for (const auto& m : maps->GetArray()) {
+        long long c = integer(&m, "containerID").value_or(0), size = integer(&m, "size").value_or(0);
+        if (n >= c && n < c + size) return std::to_string(integer(&m, "hostID").value_or(0) + n - c);
+    }
+    return id;
+}
+
 void check_data_option(Context& ctx, const std::string& name, const MountEntry& m, const std::string& opt) {
     auto eq = opt.find('=');
     std::string key = opt.substr(0, eq);
@@ -102,6 +112,8 @@ void check_data_option(Context& ctx, const std::string& name, const MountEntry& 
     for (const auto& s : m.super_opts)
         if (s.rfind(key + "=", 0) == 0) got = s.substr(key.size() + 1);
     std::string want = opt.substr(eq + 1);
+    // mountinfo prints owners as the initial user namespace sees them.
+    if (key == "uid" || key == "gid") want = to_host_id(ctx, key == "uid" ? "uidMappings" : "gidMappings", want);
     // tmpfs leaves its default mode (1777) out of the list.
     if (got == "(absent)" && key == "mode" && m.fstype == "tmpfs") got = "1777";
     ctx.tap.truth(name + " option " + opt, normalise(key, want) == normalise(key, got), want, got);
@@ -121,6 +133,17 @@ void check_option(Context& ctx, const std::string& name, const MountEntry& m, co
         ctx.tap.truth(name + " option " + opt, present == rule.present,
                       std::string(rule.present ? "" : "no ") + rule.token, join(list, ","));
     }
+}
+
+// rX applies X to every mount below the destination too (mount_setattr AT_RECURSIVE).
+bool is_recursive(const std::string& opt) {
+    return opt.size() > 1 && opt[0] == 'r' && flag_rules().count(opt) && flag_rules().count(opt.substr(1));
+}
+
+void check_submounts(Context& ctx, const std::string& name, const std::string& dest,
+                     const std::vector<MountEntry>& info, const std::string& opt) {
+    for (const auto& sub : info)
+        if (sub.point.rfind(dest + "/", 0) == 0) check_option(ctx, name + " submount " + sub.point, sub, opt);
 }
 
 bool is_bind(const std::vector<std::string>& options) { return has(options, "bind") || has(options, "rbind"); }
@@ -168,7 +191,10 @@ void check_mounts(Context& ctx) {
         auto type = str(&mount, "type").value_or("");
         if (!is_bind(options) && !type.empty() && type != "cgroup" && type != "none")
             ctx.tap.eq(name + ".type", type, m->fstype);
-        for (const auto& opt : options) check_option(ctx, name, *m, opt);
+        for (const auto& opt : options) {
+            check_option(ctx, name, *m, opt);
+            if (is_recursive(opt)) check_submounts(ctx, name, dest, info, opt);
+        }
         check_content(ctx, name, dest);
     }
     if (const Json* owners = member(&ctx.host, "owners"); owners != nullptr && owners->IsObject()) {

@@ -156,13 +156,21 @@ class Suite:
 
     # ---- runtime -----------------------------------------------------------
     def runtime(self, *args, timeout=30, pass_fds=(), stdin=subprocess.DEVNULL, cwd=None):
+        """Runs the runtime; output goes to files, not pipes, because a created
+        container keeps its stdio open long after the runtime has returned."""
         cmd = [self.runtime_path, '--root', self.root, *[str(a) for a in args]]
-        try:
-            p = subprocess.run(cmd, stdin=stdin, capture_output=True, timeout=timeout, env=self.env,
-                               pass_fds=(self.leak_fd, *pass_fds), cwd=cwd or self.workdir)
-            return Proc(p.returncode, p.stdout.decode(errors='replace'), p.stderr.decode(errors='replace'))
-        except subprocess.TimeoutExpired as e:
-            return Proc(-1, (e.stdout or b'').decode(errors='replace'), f'timed out after {timeout}s')
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            try:
+                rc = subprocess.run(cmd, stdin=stdin, stdout=out, stderr=err, timeout=timeout, env=self.env,
+                                    pass_fds=(self.leak_fd, *pass_fds), cwd=cwd or self.workdir).returncode
+            except subprocess.TimeoutExpired:
+                rc = -1
+            out.seek(0)
+            err.seek(0)
+            text_err = err.read().decode(errors='replace')
+            if rc == -1:
+                text_err += f'\ntimed out after {timeout}s'
+            return Proc(rc, out.read().decode(errors='replace'), text_err)
 
     def state(self, cid):
         p = self.runtime('state', cid, timeout=10)
