@@ -87,6 +87,8 @@ void add_arch(void* ctx, const std::string& name, const std::string& field) {
         return;
     }
     int rc = seccomp_arch_add(ctx, arch);
+    if (rc == -EDOM)  // one BPF program cannot test the arguments of both byte orders
+        throw Error(field + ": " + name + " has another byte order than the native architecture");
     if (rc < 0 && rc != -EEXIST) throw Error(-rc, "seccomp_arch_add", field);
 }
 
@@ -170,6 +172,12 @@ SeccompProgram compile_seccomp(const spec::Seccomp& s) {
         out.flags |= to_flag(s.flags[i], "linux.seccomp.flags[" + std::to_string(i) + "]");
     for (size_t i = 0; i < s.syscalls.size(); ++i)
         out.notify = add_syscalls(ctx.get(), s.syscalls[i], default_action, i) || out.notify;
+    // The kernel refuses WAIT_KILLABLE_RECV without a listener; it only describes how the listener waits,
+    // so a profile that sets it everywhere keeps working where it has no NOTIFY rule.
+    if (!out.notify && (out.flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+        log::debug("linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ignored without SCMP_ACT_NOTIFY");
+        out.flags &= ~static_cast<unsigned>(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+    }
     out.filter = export_bpf(ctx.get());
     return out;
 }

@@ -61,9 +61,10 @@ OwnedFd recv_fd(int sock, char* buf, size_t size, ssize_t* got) {
     return OwnedFd(fd);
 }
 
-security::SeccompProgram notify_on_getppid() {
+security::SeccompProgram notify_on_getppid(std::vector<std::string> flags) {
     spec::Seccomp s;
     s.defaultAction = "SCMP_ACT_ALLOW";
+    s.flags = std::move(flags);
     spec::SeccompSyscall r;
     r.names = {"getppid"};
     r.action = "SCMP_ACT_NOTIFY";
@@ -85,7 +86,11 @@ bool answer_one(int listener) {
 }  // namespace
 
 TEST_CASE("SCMP_ACT_NOTIFY hands a listener that can answer a syscall", "[security][seccomp]") {
-    auto prog = notify_on_getppid();
+    // TSYNC needs TSYNC_ESRCH next to a listener; WAIT_KILLABLE_RECV needs the listener (Linux 5.19).
+    auto flags = GENERATE(std::vector<std::string>{},
+                          std::vector<std::string>{"SECCOMP_FILTER_FLAG_TSYNC"},
+                          std::vector<std::string>{"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"});
+    auto prog = notify_on_getppid(flags);
     REQUIRE(prog.notify);
     int sp[2];
     REQUIRE(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == 0);

@@ -209,3 +209,23 @@ TEST_CASE("seccomp flags reach the kernel", "[security][seccomp]") {
     CHECK(p.flags == (SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW));
     CHECK(exited_with(run_in_child([&] { return mkdir_errno_under(p); }), EPERM));
 }
+
+TEST_CASE("seccomp WAIT_KILLABLE_RECV is dropped without a NOTIFY rule", "[security][seccomp]") {
+    auto s = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_ERRNO")});
+    s.flags = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "SECCOMP_FILTER_FLAG_LOG"};
+    auto p = security::compile_seccomp(s);
+    CHECK(p.flags == SECCOMP_FILTER_FLAG_LOG);
+    CHECK(exited_with(run_in_child([&] { return mkdir_errno_under(p); }), EPERM));
+}
+
+TEST_CASE("seccomp architectures: foreign ones are added, unknown-to-libseccomp ones skipped",
+          "[security][seccomp]") {
+    auto s = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_ERRNO")});
+    s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_LOONGARCH64"};
+    auto p = security::compile_seccomp(s);
+    CHECK(exited_with(run_in_child([&] { return mkdir_errno_under(p); }), EPERM));
+
+    s.architectures.push_back("SCMP_ARCH_S390X");
+    CHECK_THROWS_WITH(security::compile_seccomp(s), Catch::Contains("linux.seccomp.architectures[4]") &&
+                                                        Catch::Contains("byte order"));
+}
