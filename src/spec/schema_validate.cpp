@@ -161,7 +161,6 @@ private:
     Where resolve(Where w);
     bool passes(const rj::Value& v, const Where& w, std::string* failed_keyword = nullptr);
     bool keywords_pass(const rj::Value& v, const Where& w, std::initializer_list<const char*> keywords);
-    rj::Value copy_with_refs(const rj::Value& src, const Where& w, rj::Document::AllocatorType& a);
     bool check_keywords(const rj::Value& v, const std::string& at, const Where& w);
     void check_object_keywords(const rj::Value& v, const std::string& at, const Where& w);
     void walk_children(const rj::Value& v, const std::string& at, const Where& w);
@@ -182,6 +181,7 @@ Where Walker::resolve(Where w) {
         if (!w.node->IsObject()) throw Error("schema " + describe(w) + " is not an object");
         const rj::Value* ref = member(*w.node, "$ref");
         if (!ref) return w;
+        if (!ref->IsString()) throw Error("schema " + describe(w) + ": $ref is not a string");
         std::string_view s(ref->GetString(), ref->GetStringLength());
         size_t hash = s.find('#');
         if (hash == std::string_view::npos) throw Error("schema " + describe(w) + ": $ref without #");
@@ -208,30 +208,33 @@ bool Walker::passes(const rj::Value& v, const Where& w, std::string* failed_keyw
     return ok;
 }
 
-// A copy of a keyword's value in which "#/..." references name their file, so the copy can be compiled on
-// its own.
-rj::Value Walker::copy_with_refs(const rj::Value& src, const Where& w, rj::Document::AllocatorType& a) {
-    rj::Value out(src, a);
-    if (out.IsObject()) {
-        for (auto& m : out.GetObject()) {
-            std::string_view key(m.name.GetString(), m.name.GetStringLength());
-            if (key == "$ref" && m.value.IsString() && m.value.GetString()[0] == '#')
-                m.value.SetString((w.file->name + m.value.GetString()).c_str(), a);
+// Makes "#/..." references name their file ("config.schema.json#/..."), so that a copied part of a schema
+// can be compiled on its own.
+void name_the_file_in_refs(rj::Value& v, const std::string& file, rj::Document::AllocatorType& a) {
+    if (v.IsObject()) {
+        for (auto& m : v.GetObject()) {
+            bool local_ref = std::string_view(m.name.GetString()) == "$ref" && m.value.IsString() &&
+                             m.value.GetString()[0] == '#';
+            if (local_ref)
+                m.value.SetString((file + m.value.GetString()).c_str(), a);
             else
-                m.value = copy_with_refs(m.value, w, a);
+                name_the_file_in_refs(m.value, file, a);
         }
-    } else if (out.IsArray()) {
-        for (auto& item : out.GetArray()) item = copy_with_refs(item, w, a);
+    } else if (v.IsArray()) {
+        for (auto& item : v.GetArray()) name_the_file_in_refs(item, file, a);
     }
-    return out;
 }
 
 bool Walker::keywords_pass(const rj::Value& v, const Where& w, std::initializer_list<const char*> keywords) {
     rj::Document one;
     one.SetObject();
-    for (const char* k : keywords)
-        if (const rj::Value* value = member(*w.node, k))
-            one.AddMember(rj::StringRef(k), copy_with_refs(*value, w, one.GetAllocator()), one.GetAllocator());
+    for (const char* k : keywords) {
+        const rj::Value* value = member(*w.node, k);
+        if (!value) continue;
+        rj::Value copy(*value, one.GetAllocator());
+        name_the_file_in_refs(copy, w.file->name, one.GetAllocator());
+        one.AddMember(rj::StringRef(k), copy, one.GetAllocator());
+    }
     rj::SchemaDocument schema(one, &set_);
     rj::SchemaValidator validator(schema);
     return v.Accept(validator);
