@@ -1,5 +1,8 @@
 """config-linux.md control groups: cgroupsPath and linux.resources, read back from inside."""
+import os
+
 from .cases import config_case, rejected_case
+from .host import read
 from .suite import Skip
 
 MIB = 1 << 20
@@ -31,9 +34,26 @@ def _(b, s):
     b.linux['resources']['memory'] = {'limit': -1, 'reservation': -1}
 
 
+def kmem_limit_sticks(s):
+    """Recent kernels accept and ignore kmem limits: probe a scratch cgroup."""
+    probe = os.path.join(s.host.controllers['memory'], f'ocv-kmem-probe-{os.getpid()}')
+    try:
+        os.mkdir(probe)
+        with open(os.path.join(probe, 'memory.kmem.limit_in_bytes'), 'w') as f:
+            f.write(str(32 * MIB))
+        return int(read(os.path.join(probe, 'memory.kmem.limit_in_bytes')) or 0) == 32 * MIB
+    except OSError:
+        return False
+    finally:
+        if os.path.isdir(probe):
+            os.rmdir(probe)
+
+
 @config_case('cgroups/memory-kernel-deprecated', ('linux.resources.memory',))
 def _(b, s):
     needs(s, 'memory', 'memory.kmem.limit_in_bytes')
+    if not kmem_limit_sticks(s):
+        raise Skip('this kernel accepts but ignores memory.kmem.limit_in_bytes')
     b.linux['resources']['memory'] = {'limit': 64 * MIB, 'kernel': 32 * MIB}
 
 
@@ -94,9 +114,11 @@ def _(b, s):
     dev = s.host.block_device()
     if dev is None:
         raise Skip('no block device for weightDevice')
-    # Weights only exist with BFQ (or the removed CFQ); the host decides.
-    b.linux['resources']['blockIO'] = {'weight': 500,
-                                       'weightDevice': [{'major': dev[0], 'minor': dev[1], 'weight': 300}]}
+    io = {'weight': 500}
+    # Per-device weights need BFQ as the device's scheduler.
+    if '[bfq]' in read(f'/sys/dev/block/{dev[0]}:{dev[1]}/queue/scheduler'):
+        io['weightDevice'] = [{'major': dev[0], 'minor': dev[1], 'weight': 300}]
+    b.linux['resources']['blockIO'] = io
 
 
 @config_case('cgroups/hugepageLimits', ('linux.resources.hugepageLimits',))
