@@ -41,9 +41,7 @@ std::string Path::str() const {
     return out.empty() ? std::string("(document)") : out;
 }
 
-void Path::fail(std::string_view problem) const {
-    throw Error(str() + ": " + std::string(problem));
-}
+void Path::fail(std::string_view problem) const { throw Error(str() + ": " + std::string(problem)); }
 
 void fail_range(const Path& p, const Value& v, long double lo, long double hi) {
     char buf[160];

@@ -14,8 +14,8 @@ static NamespaceType namespace_type(const Value& v, const Path& p) {
     std::string name;
     json::read(v, p, name);
     static constexpr std::pair<std::string_view, NamespaceType> types[] = {
-        {"pid", NamespaceType::pid},   {"network", NamespaceType::network}, {"mount", NamespaceType::mount},
-        {"ipc", NamespaceType::ipc},   {"uts", NamespaceType::uts},         {"user", NamespaceType::user},
+        {"pid", NamespaceType::pid},       {"network", NamespaceType::network}, {"mount", NamespaceType::mount},
+        {"ipc", NamespaceType::ipc},       {"uts", NamespaceType::uts},         {"user", NamespaceType::user},
         {"cgroup", NamespaceType::cgroup}, {"time", NamespaceType::time},
     };
     for (const auto& [n, t] : types)

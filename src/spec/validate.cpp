@@ -33,7 +33,9 @@ std::string item(std::string_view where, size_t i, std::string_view name) {
     return name.empty() ? out : field(out, name);
 }
 
-std::string key(std::string_view where, std::string_view k) { return std::string(where) + "[\"" + std::string(k) + "\"]"; }
+std::string key(std::string_view where, std::string_view k) {
+    return std::string(where) + "[\"" + std::string(k) + "\"]";
+}
 
 std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -180,7 +182,8 @@ static void check_mounts(const Config& c) {
 
 static void check_hook_list(const std::vector<Hook>& hooks, std::string_view where) {
     for (size_t i = 0; i < hooks.size(); ++i) {
-        if (!is_absolute(hooks[i].path)) fail(item(where, i, "path"), quote(hooks[i].path) + " is not an absolute path");
+        if (!is_absolute(hooks[i].path))
+            fail(item(where, i, "path"), quote(hooks[i].path) + " is not an absolute path");
         if (hooks[i].timeout && *hooks[i].timeout <= 0)
             fail(item(where, i, "timeout"), std::to_string(*hooks[i].timeout) + " is not greater than zero");
     }
@@ -227,7 +230,8 @@ static void check_user_namespace(const Config& c) {
 static void check_time_offsets(const Config& c) {
     if (!c.linux_ || c.linux_->timeOffsets.empty()) return;
     // Offsets can only be written before the first process enters a time namespace.
-    if (require_ns(c, NamespaceType::time, "linux.timeOffsets").path) fail("linux.timeOffsets", "cannot be set when joining an existing time namespace");
+    if (require_ns(c, NamespaceType::time, "linux.timeOffsets").path)
+        fail("linux.timeOffsets", "cannot be set when joining an existing time namespace");
     for (const auto& [clock, off] : c.linux_->timeOffsets) {
         if (!one_of(clock, {"monotonic", "boottime"}))
             fail(key("linux.timeOffsets", clock), "unknown clock (expected \"monotonic\" or \"boottime\")");
@@ -265,7 +269,8 @@ static void check_hostname(const Config& c) {
 static void check_masked_readonly(const Config& c) {
     if (!c.linux_) return;
     const Linux& l = *c.linux_;
-    for (size_t i = 0; i < l.maskedPaths.size(); ++i) check_container_path(item("linux.maskedPaths", i), l.maskedPaths[i]);
+    for (size_t i = 0; i < l.maskedPaths.size(); ++i)
+        check_container_path(item("linux.maskedPaths", i), l.maskedPaths[i]);
     for (size_t i = 0; i < l.readonlyPaths.size(); ++i)
         check_container_path(item("linux.readonlyPaths", i), l.readonlyPaths[i]);
     // Masking works by mounting over the paths, which without a mount namespace would happen on the host.
@@ -288,10 +293,26 @@ static void check_resources(const Config& c) {
 
 // In the order of the config's fields, so the first error reported is the first one a reader meets.
 static constexpr void (*checks[])(const Config&) = {
-    check_oci_version,  check_root,         check_process,       check_mounts,          check_hooks,
-    check_hostname,     check_namespaces,   check_user_namespace, check_time_offsets,   check_devices,
-    check_net_devices,  check_cgroups_path, check_resources,     check_intel_rdt,       check_memory_policy,
-    check_sysctl,       check_seccomp,      check_rootfs_propagation, check_masked_readonly, check_personality,
+    check_oci_version,
+    check_root,
+    check_process,
+    check_mounts,
+    check_hooks,
+    check_hostname,
+    check_namespaces,
+    check_user_namespace,
+    check_time_offsets,
+    check_devices,
+    check_net_devices,
+    check_cgroups_path,
+    check_resources,
+    check_intel_rdt,
+    check_memory_policy,
+    check_sysctl,
+    check_seccomp,
+    check_rootfs_propagation,
+    check_masked_readonly,
+    check_personality,
 };
 
 void validate(const Config& c) {

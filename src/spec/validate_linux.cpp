@@ -21,7 +21,8 @@ void check_devices(const Config& c) {
             fail(item("linux.devices", i), "major and minor must not be negative");
         for (size_t j = 0; j < i; ++j)
             if (devs[j].path == d.path)
-                fail(item("linux.devices", i, "path"), quote(d.path) + " is listed twice (also at [" + std::to_string(j) + "])");
+                fail(item("linux.devices", i, "path"),
+                     quote(d.path) + " is listed twice (also at [" + std::to_string(j) + "])");
     }
 }
 
@@ -29,7 +30,8 @@ void check_devices(const Config& c) {
 // or white space.
 static bool is_ifname(std::string_view n) {
     if (n.empty() || n.size() > 15 || n == "." || n == "..") return false;
-    return std::none_of(n.begin(), n.end(), [](char ch) { return ch == '/' || ch == ':' || ch == ' ' || (ch >= '\t' && ch <= '\r'); });
+    return std::none_of(n.begin(), n.end(),
+                        [](char ch) { return ch == '/' || ch == ':' || ch == ' ' || (ch >= '\t' && ch <= '\r'); });
 }
 
 void check_net_devices(const Config& c) {
@@ -40,7 +42,8 @@ void check_net_devices(const Config& c) {
     for (const auto& [host_name, dev] : c.linux_->netDevices) {
         if (!is_ifname(host_name)) fail(key("linux.netDevices", host_name), "is not a valid interface name");
         if (dev.name && !is_ifname(*dev.name))
-            fail(field(key("linux.netDevices", host_name), "name"), quote(*dev.name) + " is not a valid interface name");
+            fail(field(key("linux.netDevices", host_name), "name"),
+                 quote(*dev.name) + " is not a valid interface name");
     }
 }
 
@@ -65,8 +68,7 @@ static void check_seccomp_rule(const Seccomp& s, size_t i) {
     for (size_t j = 0; j < r.names.size(); ++j)
         if (r.names[j].empty()) fail(item(field(where, "names"), j), "is empty");
     if (!is_seccomp_action(r.action)) fail(field(where, "action"), "unknown seccomp action " + quote(r.action));
-    if (r.errnoRet && !takes_errno(r.action))
-        fail(field(where, "errnoRet"), r.action + " does not take an errno");
+    if (r.errnoRet && !takes_errno(r.action)) fail(field(where, "errnoRet"), r.action + " does not take an errno");
     if (r.action == "SCMP_ACT_NOTIFY" && !s.listenerPath)
         fail(field(where, "action"), "SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
     for (size_t j = 0; j < r.args.size(); ++j) {
@@ -91,11 +93,12 @@ void check_seccomp(const Config& c) {
         fail("linux.seccomp.defaultErrnoRet", s.defaultAction + " does not take an errno");
     for (size_t i = 0; i < s.architectures.size(); ++i)
         if (!one_of(s.architectures[i],
-                    {"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
-                     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
-                     "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-                     "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
-                     "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64"}))
+                    {"SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",    "SCMP_ARCH_ARM",
+                     "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",   "SCMP_ARCH_MIPS",
+                     "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+                     "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",  "SCMP_ARCH_PPC64LE",
+                     "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",     "SCMP_ARCH_SHEB",
+                     "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64"}))
             fail(item("linux.seccomp.architectures", i), "unknown architecture " + quote(s.architectures[i]));
     check_flags("linux.seccomp.flags", s.flags,
                 {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
@@ -133,7 +136,8 @@ void check_memory_policy(const Config& c) {
                 {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"}, "memory policy flag");
     bool rel = std::find(m.flags.begin(), m.flags.end(), "MPOL_F_RELATIVE_NODES") != m.flags.end();
     bool stat = std::find(m.flags.begin(), m.flags.end(), "MPOL_F_STATIC_NODES") != m.flags.end();
-    if (rel && stat) fail("linux.memoryPolicy.flags", "MPOL_F_RELATIVE_NODES and MPOL_F_STATIC_NODES exclude each other");
+    if (rel && stat)
+        fail("linux.memoryPolicy.flags", "MPOL_F_RELATIVE_NODES and MPOL_F_STATIC_NODES exclude each other");
 }
 
 static void check_no_newline(std::string_view where, std::string_view v) {

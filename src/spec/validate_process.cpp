@@ -26,7 +26,8 @@ static void check_rlimits(const Process& p, std::string_view where) {
                              "RLIMIT_RSS", "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK"}))
             fail(item(where, i, "type"), "unknown rlimit " + quote(r.type));
         if (r.soft > r.hard)
-            fail(item(where, i), "soft limit " + std::to_string(r.soft) + " is above hard limit " + std::to_string(r.hard));
+            fail(item(where, i),
+                 "soft limit " + std::to_string(r.soft) + " is above hard limit " + std::to_string(r.hard));
         for (size_t j = 0; j < i; ++j)
             if (p.rlimits[j].type == r.type)
                 fail(item(where, i, "type"), quote(r.type) + " is listed twice (also at [" + std::to_string(j) + "])");
@@ -38,8 +39,7 @@ static void check_rlimits(const Process& p, std::string_view where) {
 static void check_cap_set(const std::vector<std::string>& caps, std::string_view where) {
     for (size_t i = 0; i < caps.size(); ++i) {
         const std::string& cap = caps[i];
-        bool ok = cap.size() > 4 && cap.starts_with("CAP_") &&
-                  std::all_of(cap.begin() + 4, cap.end(), [](char ch) {
+        bool ok = cap.size() > 4 && cap.starts_with("CAP_") && std::all_of(cap.begin() + 4, cap.end(), [](char ch) {
                       return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
                   });
         if (!ok) fail(item(where, i), quote(cap) + " is not a capability name (CAP_...)");
@@ -60,8 +60,8 @@ static void check_scheduler(const Process& p, std::string_view where) {
     if (!p.scheduler) return;
     const Scheduler& s = *p.scheduler;
     if (s.policy.empty()) fail(field(where, "policy"), "required property is missing");
-    if (!one_of(s.policy, {"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE",
-                           "SCHED_DEADLINE"}))
+    if (!one_of(s.policy,
+                {"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE"}))
         fail(field(where, "policy"), "unknown scheduler policy " + quote(s.policy));
     if (s.nice < -20 || s.nice > 19) fail(field(where, "nice"), std::to_string(s.nice) + " is outside -20..19");
     bool realtime = s.policy == "SCHED_FIFO" || s.policy == "SCHED_RR";
@@ -72,8 +72,7 @@ static void check_scheduler(const Process& p, std::string_view where) {
     bool deadline = s.policy == "SCHED_DEADLINE";
     if (!deadline && (s.runtime || s.deadline || s.period))
         fail(where, "runtime, deadline and period are only for SCHED_DEADLINE");
-    if (deadline && s.runtime > s.deadline)
-        fail(field(where, "runtime"), "must not be greater than deadline");
+    if (deadline && s.runtime > s.deadline) fail(field(where, "runtime"), "must not be greater than deadline");
     if (deadline && s.period && s.deadline > s.period)
         fail(field(where, "deadline"), "must not be greater than period");
     check_flags(field(where, "flags"), s.flags,

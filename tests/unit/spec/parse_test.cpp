@@ -240,8 +240,9 @@ TEST_CASE("parse: absent, null and unknown properties", "[spec]") {
 }
 
 TEST_CASE("parse: type errors name the JSON path", "[spec]") {
-    CHECK(error_of([] { parse_config(R"({"linux": {"namespaces": [{"type": "pid"}, {"type": "uts"}, {"type": 3}]}})"); }) ==
-          "linux.namespaces[2].type: expected a string");
+    CHECK(error_of([] {
+              parse_config(R"({"linux": {"namespaces": [{"type": "pid"}, {"type": "uts"}, {"type": 3}]}})");
+          }) == "linux.namespaces[2].type: expected a string");
     CHECK(error_of([] { parse_config(R"({"linux": {"namespaces": [{"type": "foo"}]}})"); }) ==
           "linux.namespaces[0].type: unknown namespace \"foo\"");
     CHECK(error_of([] { parse_config(R"({"linux": {"namespaces": [{"path": "/x"}]}})"); }) ==
@@ -266,10 +267,12 @@ TEST_CASE("parse: numbers are range-checked against their field", "[spec]") {
           "process.oomScoreAdj: expected an integer, got a fraction");
     CHECK(error_of([] { parse_config(R"({"linux": {"resources": {"blockIO": {"weight": 70000}}}})"); }) ==
           "linux.resources.blockIO.weight: 70000 is out of range (0 to 65535)");
-    CHECK(error_of([] { parse_config(R"({"linux": {"resources": {"memory": {"limit": 1e30}}}})"); })
-              .starts_with("linux.resources.memory.limit: 1e+30 is out of range"));
+    CHECK(error_of([] {
+              parse_config(R"({"linux": {"resources": {"memory": {"limit": 1e30}}}})");
+          }).starts_with("linux.resources.memory.limit: 1e+30 is out of range"));
     // Any JSON number that holds an integer that fits is accepted.
-    Config c = parse_config(R"({"process": {"user": {"uid": 1e3, "gid": 7.0}, "rlimits": [{"hard": 18446744073709551615}]}})");
+    Config c =
+        parse_config(R"({"process": {"user": {"uid": 1e3, "gid": 7.0}, "rlimits": [{"hard": 18446744073709551615}]}})");
     CHECK(c.process->user.uid == 1000);
     CHECK(c.process->user.gid == 7);
     CHECK(c.process->rlimits[0].hard == UINT64_MAX);

@@ -18,8 +18,8 @@ Config valid() {
     c.process->args = {"sh"};
     c.process->cwd = "/";
     c.linux_.emplace();
-    for (auto t : {NamespaceType::pid, NamespaceType::network, NamespaceType::ipc, NamespaceType::uts,
-                   NamespaceType::mount})
+    for (auto t :
+         {NamespaceType::pid, NamespaceType::network, NamespaceType::ipc, NamespaceType::uts, NamespaceType::mount})
         c.linux_->namespaces.push_back({t, std::nullopt});
     return c;
 }
@@ -261,11 +261,15 @@ TEST_CASE("validate: timeOffsets", "[spec][validate]") {
 
 TEST_CASE("validate: sysctl needs the namespace it lives in", "[spec][validate]") {
     Config c = valid();
-    c.linux_->sysctl = {{"net.ipv4.ip_forward", "1"}, {"kernel.shmmax", "1"}, {"fs.mqueue.msg_max", "10"},
-                        {"kernel.domainname", "x"}, {"net/ipv4/ping_group_range", "0 0"}};
+    c.linux_->sysctl = {{"net.ipv4.ip_forward", "1"},
+                        {"kernel.shmmax", "1"},
+                        {"fs.mqueue.msg_max", "10"},
+                        {"kernel.domainname", "x"},
+                        {"net/ipv4/ping_group_range", "0 0"}};
     CHECK(error_of(c) == "");
     c.linux_->sysctl = {{"vm.swappiness", "1"}};
-    CHECK(error_of(c) == "linux.sysctl[\"vm.swappiness\"]: is not in a namespace of the container, so it cannot be set");
+    CHECK(error_of(c) ==
+          "linux.sysctl[\"vm.swappiness\"]: is not in a namespace of the container, so it cannot be set");
     c.linux_->sysctl = {{"net.ipv4.ip_forward", "1"}};
     remove_ns(c, NamespaceType::network);
     CHECK(error_of(c) ==
@@ -511,5 +515,6 @@ TEST_CASE("validate: resources", "[spec][validate]") {
     bad.linux_->resources->blockIO->weightDevice = {{8, 0, {}, {}}};
     CHECK(error_of(bad) == "linux.resources.blockIO.weightDevice[0]: needs weight or leafWeight");
     // update --resources: the same checks with bare names.
-    CHECK_THROWS_WITH(validate_resources(*bad.linux_->resources, ""), "blockIO.weightDevice[0]: needs weight or leafWeight");
+    CHECK_THROWS_WITH(validate_resources(*bad.linux_->resources, ""),
+                      "blockIO.weightDevice[0]: needs weight or leafWeight");
 }
