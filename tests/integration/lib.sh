@@ -288,12 +288,14 @@ _cleanup_containers() {
         timeout -k 5 30 "$RUNTIME" --root "$IT_ROOT" delete --force "$id" >/dev/null 2>&1 || true
     done
     # Give a killed init a moment to be reaped and its cgroup to empty.
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
+    for _ in $(seq 20); do
         [ -z "$(_our_processes)" ] && break
         sleep 0.1
     done
     for p in $(_our_processes); do
-        echo "leak: process $p ($(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)) of a test container still runs"
+        local cmd
+        cmd=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) || continue   # it has just exited
+        echo "leak: process $p ($cmd) of a test container still runs"
         kill -KILL "$p" 2>/dev/null || true
     done
     for m in $(_our_mounts); do
