@@ -62,7 +62,7 @@ struct MountOp {
     unsigned long propagation = 0;
     bool idmap = false, idmap_recursive = false;
     std::vector<spec::IdMapping> uidMappings, gidMappings;
-    int userns_fd = -1;  // for idmap: filled in the parent by open_idmap_namespaces()
+    int userns_fd = -1;  // for idmap: set in the parent by open_idmap_namespaces()
     bool cgroupns = false;
     std::vector<CgroupHierarchy> hierarchies;  // cgroup_v1
     std::string what;  // "mounts[3] (/dev/pts)" for error messages

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fd.hpp"
 #include "spec/config.hpp"
 #include "sys/syscalls.hpp"
 
@@ -17,6 +18,10 @@ struct Host;  // rootfs/plan.hpp: SELinux and the cgroup layout; detect_host() r
 // default devices and the /dev symlinks. userns: devices are bind-mounted from the host instead of mknod.
 // Throws Error naming the config field for what cannot be planned. This overload calls detect_host().
 Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns);
+
+// Parent, before the child is started, for mounts with idmap/ridmap: one user namespace per mount carrying its
+// mappings; sets each MountOp's userns_fd. Keep the returned fds open until the child has run prepare().
+std::vector<OwnedFd> open_idmap_namespaces(Plan& p);
 
 // Child, in its new mount namespace: makes / private (or slave), binds the rootfs onto itself, runs the mounts
 // in order, creates devices and /dev symlinks, all resolved inside the rootfs without leaving it.

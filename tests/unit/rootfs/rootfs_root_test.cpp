@@ -199,3 +199,48 @@ TEST_CASE("/dev/console: the pty slave is bound over it, a symlink there is repl
                             "/dev/console is not the pty slave");
           }) == "");
 }
+
+TEST_CASE("an idmapped bind shows the mount's mapping", "[rootfs-root]") {
+    if (!am_root()) return;
+    TempRootfs t;
+    t.mkdir("../shared");
+    t.write("../shared/f", "x");  // owned by root on disk
+    auto c = runc_default_config();
+    spec::Mount m{"/shared", "shared", "bind", {"rbind", "ridmap"}, {{0, 1000, 10}}, {{0, 2000, 10}}};
+    c.mounts.push_back(m);
+    CHECK(in_mount_namespace([&] {
+              auto plan = rootfs::make_plan(c, t.bundle(), false);
+              auto fds = rootfs::open_idmap_namespaces(plan);
+              rootfs::prepare(sys::real(), plan);
+              rootfs::enter(sys::real(), plan, false);
+              struct stat st {};
+              if (stat("/shared/f", &st) < 0) return std::string("no /shared/f");
+              return expect(st.st_uid == 1000 && st.st_gid == 2000,
+                            "owner is " + std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid));
+          }) == "");
+}
+
+TEST_CASE("devices bound from the host (user namespace plan)", "[rootfs-root]") {
+    if (!am_root()) return;
+    TempRootfs t;
+    auto c = runc_default_config();
+    CHECK(in_mount_namespace([&] {
+              auto plan = rootfs::make_plan(c, t.bundle(), true);
+              rootfs::prepare(sys::real(), plan);
+              rootfs::enter(sys::real(), plan, false);
+              auto all = mounts();
+              return check_char("/dev/null", 1, 3) + check_char("/dev/tty", 5, 0) +
+                     expect(find_mount(all, "/dev/null") != nullptr, "/dev/null is not a bind mount");
+          }) == "");
+}
+
+TEST_CASE("rootfsPropagation values all pivot", "[rootfs-root]") {
+    if (!am_root()) return;
+    for (const char* prop : {"private", "rprivate", "slave", "rslave", "shared", "rshared", "unbindable"}) {
+        TempRootfs t;
+        auto c = runc_default_config();
+        c.linux_->rootfsPropagation = prop;
+        INFO(prop);
+        CHECK(run_container(t, c, false, [] { return check_default_container(false); }) == "");
+    }
+}
