@@ -76,7 +76,7 @@ unsigned to_flag(const std::string& name, const std::string& field) {
 
 // "SCMP_ARCH_X86_64" -> libseccomp's token. Well-formed names this libseccomp does not know (an architecture
 // added after 2.5, such as LOONGARCH64) are skipped: they cannot be the native one, so no rule is lost.
-void add_arch(void* ctx, const std::string& name, const std::string& field) {
+uint32_t add_arch(void* ctx, const std::string& name, const std::string& field) {
     constexpr std::string_view prefix = "SCMP_ARCH_";
     if (!name.starts_with(prefix)) throw Error(field + ": unknown architecture \"" + name + "\"");
     std::string token = name.substr(prefix.size());
@@ -84,12 +84,13 @@ void add_arch(void* ctx, const std::string& name, const std::string& field) {
     uint32_t arch = seccomp_arch_resolve_name(token.c_str());
     if (arch == 0) {
         log::warn(field + ": architecture " + name + " is not supported by libseccomp, skipped");
-        return;
+        return 0;
     }
     int rc = seccomp_arch_add(ctx, arch);
     if (rc == -EDOM)  // one BPF program cannot test the arguments of both byte orders
         throw Error(field + ": " + name + " has another byte order than the native architecture");
     if (rc < 0 && rc != -EEXIST) throw Error(-rc, "seccomp_arch_add", field);
+    return rc == -EEXIST ? 0 : arch;
 }
 
 std::vector<scmp_arg_cmp> to_conditions(const spec::SeccompSyscall& rule, const std::string& field) {
@@ -152,10 +153,56 @@ std::vector<sock_filter> export_bpf(void* ctx) {
     ssize_t n = pread(mem.get(), prog.data(), static_cast<size_t>(size), 0);
     check(n, "pread", "seccomp memfd");
     if (n != size) throw Error("short read of the exported seccomp program");
-    if (prog.size() > BPF_MAXINSNS)
-        throw Error("linux.seccomp: the compiled filter has " + std::to_string(prog.size()) +
-                    " instructions, the kernel accepts at most " + std::to_string(BPF_MAXINSNS));
     return prog;
+}
+
+// Syscalls newer than everything the profile names get ENOSYS instead of the default action, as runc does:
+// a profile cannot have meant to refuse what it did not know, and only ENOSYS makes the C library fall back
+// to an older call (clone3 -> clone, fchmodat2 -> fchmodat); EPERM would make it fail. "Newer" is "a larger
+// number than any syscall of the profile on that architecture".
+bool default_denies(uint32_t default_action) {
+    return default_action != SCMP_ACT_ALLOW && default_action != SCMP_ACT_LOG &&
+           default_action != SCMP_ACT_ERRNO(ENOSYS);
+}
+
+int highest_syscall(const spec::Seccomp& s, uint32_t arch) {
+    int highest = -1;
+    for (const auto& rule : s.syscalls)
+        for (const auto& name : rule.names)
+            highest = std::max(highest, seccomp_syscall_resolve_name_arch(arch, name.c_str()));
+    return highest;  // negative numbers are libseccomp's pseudo-syscalls (socketcall-multiplexed on x86)
+}
+
+constexpr uint32_t kX32SyscallBit = 0x40000000;  // x32 shares AUDIT_ARCH_X86_64 and flags its numbers
+
+// Prefix: per architecture, "if arch == A and nr > highest(A): return ENOSYS", then the libseccomp program,
+// which reloads arch and nr itself. x32 numbers are left to the program (they would all look "newer").
+std::vector<sock_filter> enosys_prefix(const spec::Seccomp& s, const std::vector<uint32_t>& arches) {
+    struct Block {
+        uint32_t arch;
+        uint32_t highest;
+    };
+    std::vector<Block> blocks;
+    for (uint32_t arch : arches)
+        if (int h = highest_syscall(s, arch); arch != SCMP_ARCH_X32 && h >= 0)
+            blocks.push_back({arch, static_cast<uint32_t>(h)});
+    std::vector<sock_filter> out;
+    size_t length = 1;  // the final "ja to the program"
+    for (const auto& b : blocks) length += b.arch == SCMP_ARCH_X86_64 ? 5 : 4;
+    const size_t enosys = length;  // index of "return ENOSYS"; the program starts right after it
+    auto to = [&](size_t target) { return static_cast<uint8_t>(target - out.size() - 1); };
+    for (const auto& b : blocks) {
+        const size_t next = out.size() + (b.arch == SCMP_ARCH_X86_64 ? 5 : 4);
+        out.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)));
+        out.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, b.arch, 0, to(next)));
+        out.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));
+        if (b.arch == SCMP_ARCH_X86_64)
+            out.push_back(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, kX32SyscallBit, to(enosys + 1), 0));
+        out.push_back(BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, b.highest, to(enosys), to(enosys + 1)));
+    }
+    out.push_back(BPF_STMT(BPF_JMP | BPF_JA, 1));  // no block matched: over the return, to the program
+    out.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+    return out;
 }
 
 }  // namespace
@@ -166,8 +213,11 @@ SeccompProgram compile_seccomp(const spec::Seccomp& s) {
     Filter ctx(seccomp_init(default_action));
     if (!ctx) throw Error("linux.seccomp.defaultAction: seccomp_init refused " + s.defaultAction);
     out.notify = default_action == SCMP_ACT_NOTIFY;
+    std::vector<uint32_t> arches{seccomp_arch_native()};
     for (size_t i = 0; i < s.architectures.size(); ++i)
-        add_arch(ctx.get(), s.architectures[i], "linux.seccomp.architectures[" + std::to_string(i) + "]");
+        if (uint32_t arch = add_arch(ctx.get(), s.architectures[i],
+                                     "linux.seccomp.architectures[" + std::to_string(i) + "]"))
+            arches.push_back(arch);
     for (size_t i = 0; i < s.flags.size(); ++i)
         out.flags |= to_flag(s.flags[i], "linux.seccomp.flags[" + std::to_string(i) + "]");
     for (size_t i = 0; i < s.syscalls.size(); ++i)
@@ -178,7 +228,12 @@ SeccompProgram compile_seccomp(const spec::Seccomp& s) {
         log::debug("linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ignored without SCMP_ACT_NOTIFY");
         out.flags &= ~static_cast<unsigned>(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
     }
-    out.filter = export_bpf(ctx.get());
+    if (default_denies(default_action)) out.filter = enosys_prefix(s, arches);
+    auto program = export_bpf(ctx.get());
+    out.filter.insert(out.filter.end(), program.begin(), program.end());
+    if (out.filter.size() > BPF_MAXINSNS)
+        throw Error("linux.seccomp: the compiled filter has " + std::to_string(out.filter.size()) +
+                    " instructions, the kernel accepts at most " + std::to_string(BPF_MAXINSNS));
     return out;
 }
 

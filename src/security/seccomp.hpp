@@ -18,11 +18,19 @@ struct SeccompProgram {
     bool notify = false;  // SCMP_ACT_NOTIFY used: loading returns a listener fd
 };
 
-// Compiles linux.seccomp. Errors name the field ("linux.seccomp.syscalls[3].action: ...").
+// Compiles linux.seccomp. Errors name the field ("linux.seccomp.syscalls[3].action: ..."). Unknown syscall
+// names are skipped (debug log), rules equal to the default action are skipped, conditions repeating an
+// argument index are ORed, and with a denying default the syscalls newer than all the profile names return
+// ENOSYS (see seccomp.cpp).
 SeccompProgram compile_seccomp(const spec::Seccomp& s);
 
 // Loads the program into the calling process (child side). Returns the notify listener fd when the program
-// uses SCMP_ACT_NOTIFY, an invalid fd otherwise. Requires no_new_privs or CAP_SYS_ADMIN.
+// uses SCMP_ACT_NOTIFY, an invalid fd otherwise. Requires no_new_privs or CAP_SYS_ADMIN, hence the order in
+// the child: with process.noNewPrivileges, set no_new_privs and load as late as possible (just before
+// closing fds and execve, so the filter constrains nothing of the runtime's own setup); without it, load
+// while CAP_SYS_ADMIN is still effective, i.e. before apply_capabilities drops it. With a listener, every
+// syscall the profile sends to the agent blocks until the agent answers: send the fd to the parent right
+// after loading, before anything else the profile might intercept.
 OwnedFd load_seccomp(const SeccompProgram& p);
 
 // Parent side, after the child passed back the listener fd: connects to linux.seccomp.listenerPath and sends

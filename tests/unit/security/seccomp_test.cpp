@@ -229,3 +229,21 @@ TEST_CASE("seccomp architectures: foreign ones are added, unknown-to-libseccomp 
     CHECK_THROWS_WITH(security::compile_seccomp(s), Catch::Contains("linux.seccomp.architectures[4]") &&
                                                         Catch::Contains("byte order"));
 }
+
+TEST_CASE("seccomp: syscalls newer than the profile get ENOSYS, not the default errno", "[security][seccomp]") {
+    spec::Seccomp s;
+    s.defaultAction = "SCMP_ACT_ERRNO";
+    s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+    // futex_waitv (449 on x86_64) is the newest syscall the profile names.
+    s.syscalls = {rule({"exit", "exit_group", "prctl", "seccomp", "getpid", "futex_waitv"}, "SCMP_ACT_ALLOW")};
+    auto p = security::compile_seccomp(s);
+    int status = run_in_child([&] {
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return 120;
+        security::load_seccomp(p);
+        if (syscall(SYS_getpid) <= 0) return 1;
+        if (syscall(SYS_mkdir, "/nonexistent-ocirt/x", 0700) >= 0 || errno != EPERM) return 2;  // older: default
+        if (syscall(460) >= 0 || errno != ENOSYS) return 3;                                     // newer: ENOSYS
+        return 0;
+    });
+    CHECK(exited_with(status, 0));
+}
