@@ -191,6 +191,15 @@ void check_mounts(Context& ctx) {
         auto type = str(&mount, "type").value_or("");
         if (!is_bind(options) && !type.empty() && type != "cgroup" && type != "none")
             ctx.tap.eq(name + ".type", type, m->fstype);
+        // On cgroup v1 a "cgroup" mount is a tmpfs holding one mount per controller:
+        // the options belong to those.
+        if (type == "cgroup" && m->fstype == "tmpfs") {
+            for (const auto& sub : info)
+                if (sub.point.rfind(dest + "/", 0) == 0 && sub.fstype == "cgroup")
+                    for (const auto& opt : options) check_option(ctx, name + " " + sub.point, sub, opt);
+            check_content(ctx, name, dest);
+            continue;
+        }
         for (const auto& opt : options) {
             check_option(ctx, name, *m, opt);
             if (is_recursive(opt)) check_submounts(ctx, name, dest, info, opt);

@@ -195,7 +195,7 @@ def _(b, s):
             flags=['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW'])
 
 
-@config_case('seccomp/default-errno-ret', ('linux.seccomp',))
+@rejected_case('seccomp/defaultErrnoRet-on-allow')
 def _(b, s):
     seccomp(b, 'SCMP_ACT_ALLOW', [{'names': ['getppid'], 'action': 'SCMP_ACT_ERRNO'}], defaultErrnoRet=1)
 

@@ -300,6 +300,9 @@ class Suite:
             proc.wait()
         for point in sorted((m.split()[4] for m in self.host_mounts()), key=len, reverse=True):
             subprocess.run(['umount', '-l', point], stderr=subprocess.DEVNULL)
-        os.close(self.leak_fd)
-        os.close(self.preserve_fd)
+        for fd in (self.leak_fd, self.preserve_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
         shutil.rmtree(self.workdir, ignore_errors=True)
