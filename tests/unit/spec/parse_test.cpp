@@ -285,3 +285,30 @@ TEST_CASE("parse: malformed JSON reports the offset and the parser's message", "
     CHECK(msg == "invalid JSON at offset 28 (line 3, column 3): Missing a comma or '}' after an object member.");
     CHECK(error_of([] { parse_config(""); }).starts_with("invalid JSON at offset 0"));
 }
+
+// The runtime-spec's own examples (../shared/runtime-spec/schema/test/config): the Linux ones that are good
+// must parse, and those that are bad for a type reason must not.
+static std::string read_spec_example(const std::string& rel) {
+    std::ifstream in(std::string(OCIRT_SOURCE_ROOT) + "/../shared/runtime-spec/schema/test/config/" + rel);
+    if (!in.good()) return "";
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+TEST_CASE("parse: the runtime-spec's config examples", "[spec]") {
+    if (read_spec_example("good/minimal.json").empty()) {
+        WARN("skipped: the runtime-spec examples are not next to the source tree");
+        return;
+    }
+    for (const char* good : {"good/minimal.json", "good/minimal-for-start.json", "good/spec-example.json",
+                             "good/linux-netdevice.json", "good/linux-rdma.json"}) {
+        INFO(good);
+        CHECK_NOTHROW(parse_config(read_spec_example(good)));
+    }
+    CHECK(error_of([] { parse_config(read_spec_example("bad/linux-netdevice.json")); }) ==
+          "linux.netDevices[\"eth0\"].name: expected a string");
+    CHECK(error_of([] { parse_config(read_spec_example("bad/linux-rdma.json")); }) ==
+          "linux.resources.rdma[\"mlx5_1\"].hcaHandles: expected an integer");
+    CHECK(error_of([] { parse_config(read_spec_example("bad/invalid-json.json")); }).starts_with("invalid JSON"));
+}

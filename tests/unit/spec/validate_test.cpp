@@ -3,7 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "base/error.hpp"
+#include "spec/parse.hpp"
 
 using namespace ocirt::spec;
 
@@ -517,4 +521,26 @@ TEST_CASE("validate: resources", "[spec][validate]") {
     // update --resources: the same checks with bare names.
     CHECK_THROWS_WITH(validate_resources(*bad.linux_->resources, ""),
                       "blockIO.weightDevice[0]: needs weight or leafWeight");
+}
+
+TEST_CASE("validate: the runtime-spec's examples", "[spec][validate]") {
+    auto load = [](const char* rel) {
+        std::ifstream in(std::string(OCIRT_SOURCE_ROOT) + "/../shared/runtime-spec/schema/test/config/" + rel);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    };
+    if (load("good/minimal-for-start.json").empty()) {
+        WARN("skipped: the runtime-spec examples are not next to the source tree");
+        return;
+    }
+    CHECK(error_of(parse_config(load("good/minimal-for-start.json"))) == "");
+    Config example = parse_config(load("good/spec-example.json"));
+    CHECK(error_of(example) == "ociVersion: \"0.5.0-dev\" is not supported: the major version must be 1");
+    example.ociVersion = "1.3.0";
+    CHECK(error_of(example) == "");
+    CHECK(error_of(parse_config(load("good/minimal.json"))) == "process: required property is missing");
+    Config huge = parse_config(load("bad/linux-hugepage.json"));
+    CHECK_THROWS_WITH(validate_resources(*huge.linux_->resources, "linux.resources"),
+                      "linux.resources.hugepageLimits[0].pageSize: \"64kB\" is not a size like \"2MB\"");
 }
