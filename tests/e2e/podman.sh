@@ -8,8 +8,8 @@
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root"; exit 0; fi
 [ -x "$RUNTIME" ] || { echo "not ok 1 - runtime $RUNTIME not found"; exit 1; }
 e2e_require_cmds create start state kill delete exec
-if ! command -v podman > /dev/null || ! command -v conmon > /dev/null; then
-    "$E2E_REPO/scripts/install-deps.sh" podman conmon >&2 || { echo "not ok 1 - install podman"; exit 1; }
+if ! command -v podman > /dev/null || ! command -v conmon > /dev/null || ! command -v catatonit > /dev/null; then
+    "$E2E_REPO/scripts/install-deps.sh" podman conmon catatonit >&2 || { echo "not ok 1 - install podman"; exit 1; }
 fi
 
 T=$(mktemp -d /tmp/ocirt-e2e-podman.XXXXXX)
@@ -73,7 +73,9 @@ if ! pm image exists "$IMAGE"; then
     exit 1
 fi
 
-run_flags=(--rm --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+# The ulimits: Podman's default (the host's hard limits) cannot be set inside this machine's sandbox.
+d_flags=(--network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+run_flags=(--rm "${d_flags[@]}")
 check "run --rm true" pm run "${run_flags[@]}" "$IMAGE" true
 check_status "run returns the exit status (3)" 3 pm run "${run_flags[@]}" "$IMAGE" sh -c 'exit 3'
 out=$(pm run "${run_flags[@]}" "$IMAGE" sh -c 'echo hello; echo $$' 2>&1 < /dev/null)
@@ -85,8 +87,7 @@ check_eq "run -i passes stdin" "$out" from-stdin
 
 # Detached container, exec, stop, rm.
 name=ocirt-e2e-$$
-check "run -d" pm run -d --name "$name" --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-    "$IMAGE" sleep 1000
+check "run -d" pm run -d --name "$name" "${d_flags[@]}" "$IMAGE" sleep 1000
 pm inspect --format '{{.Id}}' "$name" >> "$T/ids" 2>/dev/null || true
 check_eq "the detached container is running" "$(pm inspect --format '{{.State.Status}}' "$name" 2>&1)" running
 check_eq "exec prints output" "$(pm exec "$name" cat /proc/1/cmdline 2>&1 | tr '\0' ' ')" "sleep 1000 "
@@ -120,6 +121,59 @@ if [ -f "$snippet" ]; then
 else
     skip_test "podman with contrib/podman/containers.conf" "no such file"
 fi
+
+# ---- beyond the basics (issue 6): what Podman asks of a runtime in daily use
+name=ocirt-e2e-x-$$
+check "run -d (second container)" pm run -d --name "$name" "${d_flags[@]}" "$IMAGE" sleep 1000
+pm inspect --format '{{.Id}}' "$name" >> "$T/ids" 2>/dev/null || true
+check "pause" pm pause "$name"
+check_eq "the paused container is paused" "$(pm inspect --format '{{.State.Status}}' "$name" 2>&1)" paused
+check "unpause" pm unpause "$name"
+check_eq "the unpaused container is running" "$(pm inspect --format '{{.State.Status}}' "$name" 2>&1)" running
+out=$(pm top "$name" 2>&1)
+check_eq "top lists the container's process" "$(grep -c 'sleep 1000' <<<"$out")" 1
+check "stats --no-stream" pm stats --no-stream --format '{{.MemUsage}}' "$name"
+check "update --memory 64m" pm update --memory 64m "$name"
+pid=$(pm inspect --format '{{.State.Pid}}' "$name" 2>/dev/null)
+memcg=$(awk -F: '$2 == "memory" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)
+if [ -n "$memcg" ] && [ -f "/sys/fs/cgroup/memory$memcg/memory.limit_in_bytes" ]; then
+    check_eq "... the memory cgroup's limit is 64 MiB" "$(cat "/sys/fs/cgroup/memory$memcg/memory.limit_in_bytes")" 67108864
+elif [ -f "/sys/fs/cgroup$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null)/memory.max" ]; then
+    check_eq "... the cgroup's memory.max is 64 MiB" \
+        "$(cat "/sys/fs/cgroup$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")/memory.max")" 67108864
+else
+    skip_test "... the memory limit reached the cgroup" "no memory cgroup found for pid $pid"
+fi
+check "kill -s KILL" pm kill -s KILL "$name"
+check_eq "wait reports 137 after SIGKILL" "$(pm wait "$name" 2>&1)" 137
+pm rm -f "$name" > /dev/null 2>&1
+
+pm run -d --name "$name-w" "${d_flags[@]}" "$IMAGE" sh -c 'sleep 1; exit 7' > /dev/null 2>&1
+check_eq "wait reports the exit status (7)" "$(pm wait "$name-w" 2>&1)" 7
+pm rm -f "$name-w" > /dev/null 2>&1
+
+out=$(pm run "${run_flags[@]}" --init "$IMAGE" cat /proc/1/cmdline 2>&1 | tr '\0' ' ')
+check_eq "--init: pid 1 is Podman's init (catatonit, mounted at /run/podman-init)" "$(grep -c '^/run/podman-init -- cat' <<<"$out")" 1
+out=$(pm run "${run_flags[@]}" --read-only "$IMAGE" sh -c 'touch /x 2>/dev/null && echo writable || echo read-only' 2>&1)
+check_eq "--read-only" "$out" read-only
+out=$(pm run "${run_flags[@]}" --cap-drop all "$IMAGE" sh -c 'grep CapEff /proc/self/status' 2>&1)
+check_eq "--cap-drop all leaves no effective capability" "$(awk '{print $2}' <<<"$out")" 0000000000000000
+cat > "$T/seccomp.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": [ "mkdir", "mkdirat" ], "action": "SCMP_ACT_ERRNO" } ] }
+JSON
+out=$(pm run "${run_flags[@]}" --security-opt seccomp="$T/seccomp.json" "$IMAGE" \
+      sh -c 'mkdir /tmp/d 2>/dev/null && echo allowed || echo denied' 2>&1)
+check_eq "--security-opt seccomp=PROFILE denies mkdir" "$out" denied
+out=$(pm run "${run_flags[@]}" --tmpfs /scratch:size=1m "$IMAGE" sh -c 'grep " /scratch " /proc/mounts | cut -d" " -f3' 2>&1)
+check_eq "--tmpfs mounts a tmpfs" "$out" tmpfs
+mkdir -p "$T/vol"
+echo from-host > "$T/vol/in"
+out=$(pm run "${run_flags[@]}" -v "$T/vol:/vol" "$IMAGE" sh -c 'cat /vol/in; echo from-container > /vol/out' 2>&1)
+check_eq "-v bind volume: the container reads the host's file" "$out" from-host
+check_eq "-v bind volume: the host reads the container's file" "$(cat "$T/vol/out" 2>&1)" from-container
+check_status "an error of podman itself exits 125" 125 pm run "${run_flags[@]}" --no-such-flag "$IMAGE" true
+skip_test "--userns=auto / keep-id" "needs subordinate id ranges for the 'containers' user (auto) or a rootless user (keep-id)"
 
 # Nothing of ours may be left running.
 check_eq "no container left" "$(pm ps -a -q 2>&1)" ""
