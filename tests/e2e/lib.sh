@@ -18,6 +18,7 @@ if [[ $RUNTIME != */* ]]; then RUNTIME=$(command -v "$RUNTIME" || echo "$RUNTIME
 E2E_N=0
 E2E_FAILED=0
 E2E_OUT=$(mktemp /tmp/ocirt-e2e-out.XXXXXX)
+trap 'rm -f "$E2E_OUT"' EXIT   # the test's own cleanup trap replaces this one, and removes it too
 
 _e2e_report() { # _e2e_report NAME OK(0|1) [DETAIL]
     E2E_N=$((E2E_N + 1))
