@@ -23,9 +23,14 @@ mkdir -p bin sbin etc proc sys dev tmp root home var/tmp usr/bin usr/sbin
 chmod 1777 tmp var/tmp
 chmod 700 root
 cp "$busybox" bin/busybox
-for applet in $("$busybox" --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "bin/$applet"
-done
+# One symlink per applet, all in /bin, pointing at /bin/busybox (one process instead of one ln per applet).
+# busybox links to the path it runs from (/usr/bin/busybox on a merged-/usr host): put a hard link there too.
+"$busybox" --install -s "$PWD/bin"
+target=$(readlink bin/sh)
+if [ "${target#/}" != "$target" ] && [ ! -e ".$target" ]; then
+    mkdir -p ".$(dirname "$target")"
+    ln bin/busybox ".$target"
+fi
 cat > etc/passwd <<'PASSWD'
 root:x:0:0:root:/root:/bin/sh
 daemon:x:1:1:daemon:/usr/sbin:/bin/false
