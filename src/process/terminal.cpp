@@ -1,0 +1,76 @@
+#include "process/terminal.hpp"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/error.hpp"
+
+namespace ocirt::process {
+
+OwnedFd connect_console_socket(const std::string& path) {
+    OwnedFd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!s.valid()) throw Error(errno, "socket");
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) throw Error("--console-socket: path too long: " + path);
+    memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+        throw Error(errno, "connect", path).context("--console-socket");
+    return s;
+}
+
+void send_fd(BorrowedFd sock, BorrowedFd fd, const std::string& payload) {
+    iovec iov{const_cast<char*>(payload.data()), payload.size()};
+    msghdr mh{};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))] = {};
+    mh.msg_control = cbuf;
+    mh.msg_controllen = sizeof cbuf;
+    cmsghdr* c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    int f = fd.get();
+    memcpy(CMSG_DATA(c), &f, sizeof f);
+    while (::sendmsg(sock.get(), &mh, MSG_NOSIGNAL) < 0)
+        if (errno != EINTR) throw Error(errno, "sendmsg", "console socket");
+}
+
+Pty open_pty(BorrowedFd console_socket, const std::optional<spec::ConsoleSize>& size) {
+    // /dev/ptmx was set up by rootfs to reach the container's own devpts instance.
+    OwnedFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!master.valid()) throw Error(errno, "open", "/dev/ptmx").context("process.terminal");
+    check(::unlockpt(master.get()), "unlockpt");
+    // TIOCGPTPEER opens the slave through the master, never through a path the container could swap.
+    OwnedFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!slave.valid()) throw Error(errno, "ioctl(TIOCGPTPEER)").context("process.terminal");
+    if (size) {
+        winsize ws{};
+        ws.ws_row = static_cast<unsigned short>(size->height);
+        ws.ws_col = static_cast<unsigned short>(size->width);
+        check(::ioctl(slave.get(), TIOCSWINSZ, &ws), "ioctl(TIOCSWINSZ)", "process.consoleSize");
+    }
+    Pty p;
+    p.slave = std::move(slave);
+    if (console_socket.valid())
+        send_fd(console_socket, master.borrow(), "/dev/ptmx");
+    else
+        p.master = std::move(master);
+    return p;
+}
+
+void make_controlling_terminal(BorrowedFd slave) {
+    check(::setsid(), "setsid");
+    check(::ioctl(slave.get(), TIOCSCTTY, 0), "ioctl(TIOCSCTTY)");
+    for (int i = 0; i < 3; ++i) check(::dup2(slave.get(), i), "dup2", "terminal");
+}
+
+}  // namespace ocirt::process

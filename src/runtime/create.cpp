@@ -1,0 +1,166 @@
+#include "runtime/create.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
+
+#include "base/error.hpp"
+#include "base/log.hpp"
+#include "ipc/channel.hpp"
+#include "process/terminal.hpp"
+#include "runtime/hooks.hpp"
+#include "runtime/init.hpp"
+#include "security/seccomp.hpp"
+#include "sys/clone.hpp"
+
+namespace ocirt::runtime {
+namespace {
+
+std::string now_rfc3339() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    tm t{};
+    gmtime_r(&ts.tv_sec, &t);
+    char buf[64];
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
+    snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+    return buf;
+}
+
+// Undoes a half-made container unless commit() was called: kill and reap the child, remove the cgroup and
+// the state directory. Errors while undoing are logged, never thrown over the original one.
+class Undo {
+public:
+    explicit Undo(Created& c) : c_(c) {}
+    ~Undo() {
+        if (committed_) return;
+        if (c_.pidfd.valid()) {
+            ::syscall(SYS_pidfd_send_signal, c_.pidfd.get(), SIGKILL, nullptr, 0);
+            while (::waitpid(c_.st.pid, nullptr, 0) < 0 && errno == EINTR) {}
+        }
+        try {
+            if (c_.cgroup) c_.cgroup->destroy();
+        } catch (const Error& e) {
+            log::warn("cleanup: " + e.message());
+        }
+        try {
+            c_.dir.remove();
+        } catch (const Error& e) {
+            log::warn("cleanup: " + e.message());
+        }
+    }
+    void commit() { committed_ = true; }
+
+private:
+    Created& c_;
+    bool committed_ = false;
+};
+
+OwnedFd make_fifo(const state::StateDir& dir) {
+    std::string path = dir.fifo_path();
+    mode_t old = ::umask(0);
+    int rc = ::mkfifo(path.c_str(), 0622);
+    ::umask(old);
+    if (rc < 0) throw Error(errno, "mkfifo", path);
+    // O_RDWR never blocks, and while the child holds it `start` can always open the fifo for writing.
+    OwnedFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd.valid()) throw Error(errno, "open", path);
+    return fd;
+}
+
+void exchange_with_child(Created& c, const ipc::Channel& ch) {
+    const spec::Config& cfg = c.prepared.config;
+    c.cgroup->add_process(c.st.pid);
+    namespaces::write_id_maps(c.st.pid, c.prepared.ns);
+    ch.send(ipc::Msg::go);
+
+    ch.expect(ipc::Msg::hooks_request);
+    std::string state_json = state::oci_state_json(c.st, state::Status::creating);
+    if (cfg.hooks) {
+        run_hooks(cfg.hooks->prestart, state_json, "prestart");
+        run_hooks(cfg.hooks->createRuntime, state_json, "createRuntime");
+    }
+    ch.send(ipc::Msg::hooks_done, state_json);
+
+    for (;;) {
+        ipc::Message m;
+        if (!ch.recv(m)) throw Error("container process exited during setup");
+        if (m.type == ipc::Msg::error) throw Error(m.payload);
+        if (m.type == ipc::Msg::ready) break;
+        if (m.type == ipc::Msg::console) c.console = std::move(m.fd);
+        if (m.type == ipc::Msg::seccomp_fd) {
+            const auto& sc = *cfg.linux_->seccomp;
+            if (sc.listenerPath)
+                security::send_seccomp_listener(*sc.listenerPath, m.fd.borrow(),
+                                                state::oci_state_json(c.st, state::Status::creating),
+                                                sc.listenerMetadata.value_or(""));
+        }
+    }
+}
+
+}  // namespace
+
+void write_pid_file(const std::string& path, pid_t pid) {
+    std::string tmp = path + ".tmp";
+    OwnedFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd.valid()) throw Error(errno, "open", tmp).context("--pid-file");
+    std::string s = std::to_string(pid);
+    if (::write(fd.get(), s.data(), s.size()) != static_cast<ssize_t>(s.size())) throw Error(errno, "write", tmp);
+    check(::rename(tmp.c_str(), path.c_str()), "rename", path);
+}
+
+Created create_container(const CreateOptions& o) {
+    Prepared prepared = prepare_bundle(o.bundle);
+    Created c{state::StateDir::create(o.root, o.id), {}, std::move(prepared), nullptr, {}, {}, {}};
+    Undo undo(c);
+    const spec::Config& cfg = c.prepared.config;
+    c.st.id = o.id;
+    c.st.bundle = c.prepared.bundle;
+    c.st.rootfs = c.prepared.rootfs.root;
+    c.st.created = now_rfc3339();
+    c.st.owner = ::geteuid();
+    c.st.annotations = cfg.annotations;
+    c.st.systemd_cgroup = o.systemd_cgroup;
+
+    cgroups::Options copts{cfg.linux_->cgroupsPath.value_or(""), o.id, o.systemd_cgroup, ::geteuid() != 0};
+    c.cgroup = cgroups::make_manager(copts);
+    c.cgroup->create();
+    if (cfg.linux_->resources) c.cgroup->apply(*cfg.linux_->resources);
+    c.st.cgroup = c.cgroup->saved_path();
+
+    c.fifo = make_fifo(c.dir);
+    OwnedFd console_socket;
+    if (cfg.process->terminal && !o.console_socket.empty())
+        console_socket = process::connect_console_socket(o.console_socket);
+    std::vector<OwnedFd> join_fds = namespaces::open_joins(c.prepared.ns.child_joins);
+    namespaces::join_for_children(c.prepared.ns.parent_joins);
+    auto [parent_end, child_end] = ipc::Channel::make_pair();
+
+    sys::CloneResult r = sys::clone_process(c.prepared.ns.clone_flags);
+    if (r.pid == 0) {
+        parent_end.close();
+        InitArgs a{&c.prepared, &child_end, &join_fds, c.fifo.get(), console_socket.get(), o.no_pivot,
+                   !o.no_new_keyring, o.id, o.preserve_fds};
+        init_main(a);
+    }
+    c.st.pid = r.pid;
+    c.pidfd = std::move(r.pidfd);
+    child_end.close();
+    c.st.pid_start = state::process_start_time(r.pid);
+
+    exchange_with_child(c, parent_end);
+    c.dir.save_config(c.prepared.config_json);
+    c.dir.save(c.st);
+    if (!o.pid_file.empty()) write_pid_file(o.pid_file, c.st.pid);
+    undo.commit();
+    return c;
+}
+
+}  // namespace ocirt::runtime

@@ -1,0 +1,44 @@
+// The parent side of container creation (runtime.md "create"): state directory, cgroup, clone3, the
+// protocol with the child (ipc/channel.hpp), hooks, state.json. Used by `create` and `run`.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/fd.hpp"
+#include "cgroups/manager.hpp"
+#include "runtime/prepared.hpp"
+#include "state/store.hpp"
+
+namespace ocirt::runtime {
+
+struct CreateOptions {
+    std::string root;
+    std::string id;
+    std::string bundle = ".";
+    std::string pid_file;
+    std::string console_socket;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    bool systemd_cgroup = false;
+    int preserve_fds = 0;
+};
+
+// A container in the "created" state, with what `run` needs to start it and wait for it.
+struct Created {
+    state::StateDir dir;
+    state::State st;
+    Prepared prepared;
+    std::unique_ptr<cgroups::Manager> cgroup;
+    OwnedFd pidfd;
+    OwnedFd fifo;     // our own O_RDWR handle on the exec fifo
+    OwnedFd console;  // pty master when process.terminal and no --console-socket
+};
+
+// On failure nothing is left behind: the child is killed, the cgroup and the state directory removed.
+Created create_container(const CreateOptions& o);
+
+// Writes pid to path atomically (a temp file and rename), as runc does for --pid-file.
+void write_pid_file(const std::string& path, pid_t pid);
+
+}  // namespace ocirt::runtime

@@ -1,0 +1,171 @@
+#include "runtime/init.hpp"
+
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "base/error.hpp"
+#include "process/attributes.hpp"
+#include "process/exec.hpp"
+#include "process/terminal.hpp"
+#include "process/user.hpp"
+#include "rootfs/rootfs.hpp"
+#include "runtime/hooks.hpp"
+#include "security/capabilities.hpp"
+#include "security/seccomp.hpp"
+
+namespace ocirt::runtime {
+namespace {
+
+void become_root_in_new_userns(const Prepared& p) {
+    if (!p.ns.new_user) return;
+    // The parent has written the id maps; take the mapped root so files we create are owned by it.
+    check(::setresgid(0, 0, 0), "setresgid(0)", "new user namespace");
+    check(::setresuid(0, 0, 0), "setresuid(0)", "new user namespace");
+}
+
+void set_names(const spec::Config& c) {
+    if (c.hostname && ::sethostname(c.hostname->data(), c.hostname->size()) < 0)
+        throw Error(errno, "sethostname").context("hostname");
+    if (c.domainname && ::setdomainname(c.domainname->data(), c.domainname->size()) < 0)
+        throw Error(errno, "setdomainname").context("domainname");
+}
+
+// Runs before the rootfs is entered, through the runtime's /proc: /proc/sys files act on the namespaces of
+// the writer, which are already the container's, and the container's image cannot redirect these paths.
+void write_sysctls(const std::map<std::string, std::string>& sysctl) {
+    for (const auto& [key, value] : sysctl) {
+        std::string path = "/proc/sys/" + key;
+        for (size_t i = 10; i < path.size(); ++i)
+            if (path[i] == '.') path[i] = '/';
+        OwnedFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+        if (!fd.valid() || ::write(fd.get(), value.data(), value.size()) < 0)
+            throw Error(errno, "write", path).context("linux.sysctl[" + key + "]");
+    }
+}
+
+void join_session_keyring(const InitArgs& a) {
+    if (!a.new_keyring) return;
+    // A private session keyring keeps the container from reading the host's keys. Kernels without keyrings
+    // (ENOSYS) or with the quota exhausted are not fatal, as with runc.
+    long rc = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a.id.c_str());
+    if (rc < 0 && errno != ENOSYS && errno != EDQUOT && errno != EACCES)
+        throw Error(errno, "join session keyring");
+}
+
+// process.cwd, checked to be inside the container (CVE-2024-21626: a leaked fd could make it point outside).
+void enter_cwd(const std::string& cwd) {
+    if (::chdir(cwd.c_str()) < 0) {
+        if (errno != ENOENT) throw Error(errno, "chdir", cwd).context("process.cwd");
+        std::string partial;
+        for (size_t i = 1; i <= cwd.size(); ++i)
+            if (i == cwd.size() || cwd[i] == '/') {
+                partial = cwd.substr(0, i);
+                if (::mkdir(partial.c_str(), 0755) < 0 && errno != EEXIST) throw Error(errno, "mkdir", partial).context("process.cwd");
+            }
+        check(::chdir(cwd.c_str()), "chdir", cwd);
+    }
+    char buf[PATH_MAX];
+    if (!::getcwd(buf, sizeof buf) || buf[0] != '/')
+        throw Error("process.cwd: " + cwd + " is outside the container");
+}
+
+void wait_for_start(int fifo) {
+    char b;
+    ssize_t n;
+    while ((n = ::read(fifo, &b, 1)) < 0 && errno == EINTR) {}
+    if (n != 1) throw Error(errno, "read", "exec fifo");
+    ::close(fifo);
+}
+
+[[noreturn]] void run_init(const InitArgs& a) {
+    const Prepared& p = *a.prepared;
+    const spec::Process& proc = *p.config.process;
+    sys::Syscalls& sys = sys::real();
+
+    a.channel->expect(ipc::Msg::go);  // we are in our cgroup and our id maps are written
+    become_root_in_new_userns(p);
+    namespaces::enter(sys, p.ns, *a.join_fds);
+    namespaces::unshare_late(sys, p.ns);  // the cgroup namespace's root is the cgroup we are in now
+    set_names(p.config);
+    write_sysctls(p.config.linux_->sysctl);
+    join_session_keyring(a);
+    rootfs::prepare(sys, p.rootfs);
+
+    // prestart/createRuntime hooks run in the parent, in the runtime's namespaces, now that ours exist.
+    a.channel->send(ipc::Msg::hooks_request);
+    std::string state_json = a.channel->expect(ipc::Msg::hooks_done).payload;
+    if (p.config.hooks) run_hooks(p.config.hooks->createContainer, state_json, "createContainer");
+
+    rootfs::enter(sys, p.rootfs, a.no_pivot);
+
+    process::Pty pty;
+    if (proc.terminal) {
+        pty = process::open_pty(BorrowedFd(a.console_socket), proc.consoleSize);
+        rootfs::mount_console(sys, pty.slave.get());
+        if (pty.master.valid()) a.channel->send(ipc::Msg::console, {}, pty.master.borrow());
+        pty.master.reset();
+    }
+    if (a.console_socket >= 0) ::close(a.console_socket);
+    process::apply_attributes(p.attrs);
+    process::apply_rlimits(p.rlimits);
+    enter_cwd(proc.cwd);
+    std::vector<std::string> env = final_env(proc, a.preserve_fds);
+    std::string exe = process::find_executable(proc.args.at(0), env);
+
+    // A notify listener must reach the agent while the container is still "created", so that profile is
+    // loaded now; the agent answers the syscalls we make from here on.
+    bool notify = p.seccomp && p.seccomp->notify;
+    if (notify) {
+        OwnedFd listener = security::load_seccomp(*p.seccomp);
+        a.channel->send(ipc::Msg::seccomp_fd, {}, listener.borrow());
+    }
+    a.channel->send(ipc::Msg::ready);
+    wait_for_start(a.fifo);
+    if (p.config.hooks) run_hooks(p.config.hooks->startContainer, state_json, "startContainer");
+
+    if (pty.slave.valid()) process::make_controlling_terminal(pty.slave.borrow());
+    // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still have it.
+    bool early_seccomp = p.seccomp && !notify && !p.attrs.no_new_privs;
+    if (early_seccomp) security::load_seccomp(*p.seccomp);
+    process::switch_user(proc.user);
+    if (p.caps) security::apply_capabilities(*p.caps);
+    process::apply_no_new_privs(p.attrs);
+    // With no_new_privs the filter goes last, so it constrains as little of our own setup as possible.
+    if (p.seccomp && !notify && !early_seccomp) security::load_seccomp(*p.seccomp);
+    process::exec(exe, proc.args, env, 3 + a.preserve_fds);
+}
+
+}  // namespace
+
+std::vector<std::string> final_env(const spec::Process& p, int listen_fds) {
+    std::vector<std::string> env = p.env;
+    bool has_home = false;
+    for (const auto& e : env) has_home = has_home || e.rfind("HOME=", 0) == 0;
+    if (!has_home) env.push_back("HOME=" + process::home_of(p.user.uid));
+    if (listen_fds > 0 && getenv("LISTEN_FDS")) {
+        env.push_back("LISTEN_FDS=" + std::to_string(listen_fds));
+        env.push_back("LISTEN_PID=" + std::to_string(::getpid()));
+    }
+    return env;
+}
+
+void init_main(const InitArgs& a) {
+    try {
+        run_init(a);
+    } catch (const std::exception& e) {
+        try {
+            a.channel->send(ipc::Msg::error, e.what());
+        } catch (...) {
+        }
+    }
+    _exit(1);
+}
+
+}  // namespace ocirt::runtime
