@@ -1,15 +1,185 @@
+// The systemd driver wraps a cgroupfs manager: systemd creates the scope (and so the cgroup), the cgroupfs
+// manager does everything else in the scope's directories.
 #include "cgroups/systemd.hpp"
 
+#include <utility>
+
 #include "base/error.hpp"
+#include "cgroups/controllers.hpp"
+#include "cgroups/systemd_bus.hpp"
 
 namespace ocirt::cgroups {
 
-std::unique_ptr<Manager> make_systemd_manager(const Options&) {
-    throw Error("--systemd-cgroup: the systemd cgroup driver is not available yet");
+namespace {
+
+// systemd's CPUQuota has a 10 ms granularity per second: round up as systemd would, so that the value it
+// keeps and the one in cpu.max agree.
+uint64_t quota_per_sec_us(int64_t quota, uint64_t period) {
+    uint64_t v = static_cast<uint64_t>(quota) * 1000000 / (period ? period : 100000);
+    return (v + 9999) / 10000 * 10000;
 }
 
-std::unique_ptr<Manager> open_systemd_manager(const Saved&) {
-    throw Error("--systemd-cgroup: the systemd cgroup driver is not available yet");
+// The resources systemd knows as unit properties, so that a daemon-reload keeps them. The cgroup files are
+// written too (by the cgroupfs manager), which covers everything systemd has no property for.
+std::vector<systemd::Property> resource_properties(const spec::Resources& r, bool v2) {
+    std::vector<systemd::Property> p;
+    auto u64 = [](int64_t v) { return v < 0 ? UINT64_MAX : static_cast<uint64_t>(v); };
+    if (r.memory && r.memory->limit) p.push_back({v2 ? "MemoryMax" : "MemoryLimit", u64(*r.memory->limit)});
+    if (v2 && r.memory && r.memory->reservation) p.push_back({"MemoryLow", u64(*r.memory->reservation)});
+    if (v2 && r.memory && r.memory->swap) {
+        if (auto sw = swap_to_v2(*r.memory->swap, r.memory->limit)) p.push_back({"MemorySwapMax", u64(*sw)});
+    }
+    if (r.cpu && r.cpu->shares && *r.cpu->shares)
+        p.push_back(v2 ? systemd::Property{"CPUWeight", shares_to_weight(*r.cpu->shares)}
+                       : systemd::Property{"CPUShares", *r.cpu->shares});
+    if (r.cpu && r.cpu->quota && *r.cpu->quota > 0) {
+        uint64_t period = r.cpu->period.value_or(100000);
+        p.push_back({"CPUQuotaPerSecUSec", quota_per_sec_us(*r.cpu->quota, period)});
+        if (r.cpu->period) p.push_back({"CPUQuotaPeriodUSec", period});
+    }
+    if (r.pids && r.pids->limit) p.push_back({"TasksMax", u64(*r.pids->limit)});
+    if (r.blockIO && r.blockIO->weight)
+        p.push_back(v2 ? systemd::Property{"IOWeight", blkio_weight_to_io_weight(*r.blockIO->weight)}
+                       : systemd::Property{"BlockIOWeight", uint64_t{*r.blockIO->weight}});
+    return p;
+}
+
+class SystemdManager final : public Manager {
+public:
+    SystemdManager(std::string slice, std::string unit, DirMap dirs, bool v2)
+        : slice_(std::move(slice)), unit_(std::move(unit)), dirs_(std::move(dirs)), v2_(v2) {
+        inner_ = v2_ ? make_v2_manager(dirs_.at(""), "", false) : make_v1_manager(dirs_, {}, false);
+    }
+
+    std::string saved_path() const override { return encode_saved({"systemd", dirs_, {}, unit_}); }
+
+    // A scope needs its first pid: the unit is started in add_process. Here only check that it can be.
+    void create() override { bus(); }
+
+    void add_process(pid_t pid) override {
+        if (!started_) {
+            std::vector<systemd::Property> props = {
+                {"Description", std::string("ocirt container ") + unit_},
+                {"Delegate", true},
+                {"DefaultDependencies", false},
+                {"PIDs", std::vector<uint32_t>{static_cast<uint32_t>(pid)}},
+                {"MemoryAccounting", true},
+                {"CPUAccounting", true},
+                {"TasksAccounting", true},
+            };
+            if (!slice_.empty()) props.push_back({"Slice", slice_});
+            if (pending_) {
+                auto more = resource_properties(*pending_, v2_);
+                props.insert(props.end(), more.begin(), more.end());
+            }
+            bus().start_transient(unit_, props);
+            started_ = true;
+            // systemd made the scope's directory in the hierarchies it manages; the others need one too.
+            inner_->create();
+        }
+        inner_->add_process(pid);
+        if (pending_) inner_->apply(*std::exchange(pending_, std::nullopt));
+    }
+
+    void apply(const spec::Resources& r) override {
+        // Before the scope exists, the resources wait for add_process (and go into StartTransientUnit).
+        if (!started_) {
+            pending_ = r;
+            return;
+        }
+        bus().set_properties(unit_, resource_properties(r, v2_));
+        inner_->apply(r);
+    }
+
+    void freeze(bool frozen) override { inner_->freeze(frozen); }
+    bool is_frozen() const override { return inner_->is_frozen(); }
+    std::vector<pid_t> pids() const override { return inner_->pids(); }
+    void kill_all(int sig) override { inner_->kill_all(sig); }
+
+    void destroy() override {
+        inner_->destroy();
+        // An emptied scope stops by itself; stopping it explicitly also clears a failed state.
+        if (systemd::running()) bus().stop(unit_);
+    }
+
+    std::string stats_json() const override { return inner_->stats_json(); }
+    std::string host_path() const override { return inner_->host_path(); }
+
+    // A reopened manager finds its scope already running.
+    void mark_started() { started_ = true; }
+
+private:
+    systemd::Bus& bus() {
+        if (!bus_) bus_ = std::make_unique<systemd::Bus>();
+        return *bus_;
+    }
+
+    std::string slice_, unit_;
+    DirMap dirs_;
+    bool v2_;
+    bool started_ = false;
+    std::optional<spec::Resources> pending_;
+    std::unique_ptr<Manager> inner_;
+    std::unique_ptr<systemd::Bus> bus_;
+};
+
+std::string join(const std::string& a, const std::string& b) { return a == "/" ? "/" + b : a + "/" + b; }
+
+}  // namespace
+
+SystemdPath parse_systemd_path(std::string_view cgroups_path, std::string_view id) {
+    std::string p(cgroups_path.empty() ? ":ocirt:" + std::string(id) : std::string(cgroups_path));
+    auto c1 = p.find(':');
+    auto c2 = c1 == std::string::npos ? c1 : p.find(':', c1 + 1);
+    if (c2 == std::string::npos || p.find(':', c2 + 1) != std::string::npos)
+        throw Error("linux.cgroupsPath: \"" + p + "\" is not \"slice:prefix:name\" (needed by --systemd-cgroup)");
+    std::string slice = p.substr(0, c1), prefix = p.substr(c1 + 1, c2 - c1 - 1), name = p.substr(c2 + 1);
+    if (name.empty()) throw Error("linux.cgroupsPath: \"" + p + "\" has an empty name");
+    if (slice.empty()) slice = "system.slice";
+    if (!slice.ends_with(".slice") || slice.find('/') != std::string::npos)
+        throw Error("linux.cgroupsPath: \"" + slice + "\" is not a slice name");
+    if (name.ends_with(".slice"))
+        throw Error("linux.cgroupsPath: \"" + name + "\": a slice as the container's unit is not supported");
+    std::string unit = prefix.empty() ? name : prefix + "-" + name;
+    if (!unit.ends_with(".scope")) unit += ".scope";
+    return {slice, unit};
+}
+
+std::string expand_slice(std::string_view slice) {
+    if (slice == "-.slice") return "/";
+    std::string base(slice.substr(0, slice.size() - 6));  // without ".slice"
+    if (base.empty() || base.starts_with('-') || base.ends_with('-') || base.find("--") != std::string::npos)
+        throw Error("linux.cgroupsPath: \"" + std::string(slice) + "\" is not a valid slice name");
+    std::string out;
+    for (size_t pos = 0;;) {
+        size_t dash = base.find('-', pos);
+        out += "/" + base.substr(0, dash) + ".slice";
+        if (dash == std::string::npos) break;
+        pos = dash + 1;
+    }
+    return out;
+}
+
+std::unique_ptr<Manager> make_systemd_manager(const Options& opts) {
+    SystemdPath sp = parse_systemd_path(opts.cgroups_path, opts.id);
+    if (!systemd::running())
+        throw Error("--systemd-cgroup: systemd is not running on this host (no /run/systemd/system); "
+                    "drop --systemd-cgroup to use the cgroupfs driver");
+    Layout l = detect_layout();
+    std::string cg = join(expand_slice(sp.slice), sp.unit);
+    DirMap dirs;
+    for (const auto& h : l.v1) dirs[hierarchy_key(h)] = host_dir(h, cg);
+    if (l.unified) dirs[""] = host_dir(*l.unified, cg);
+    bool v2 = l.mode() == Mode::unified;
+    if (v2) dirs = {{"", dirs.at("")}};
+    return std::make_unique<SystemdManager>(sp.slice, sp.unit, std::move(dirs), v2);
+}
+
+std::unique_ptr<Manager> open_systemd_manager(const Saved& saved) {
+    bool v2 = saved.dirs.size() == 1 && saved.dirs.count("");
+    auto m = std::make_unique<SystemdManager>("", saved.unit, saved.dirs, v2);
+    m->mark_started();
+    return m;
 }
 
 }  // namespace ocirt::cgroups
