@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <string>
 
@@ -69,16 +70,27 @@ void drop_bounding(uint64_t keep) {
     }
 }
 
+std::string cap_name(int cap) {
+    char* name = cap_to_name(cap);
+    std::string out = name ? name : std::to_string(cap);
+    cap_free(name);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));  // as in config
+    return out;
+}
+
 void raise_ambient(uint64_t ambient) {
     check(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+    std::string refused;
     for (int cap = 0; cap <= kMaxCap; ++cap) {
         if (!(ambient & bit(cap))) continue;
-        // The kernel only allows ambient capabilities that are both permitted and inheritable; runc and crun
-        // treat a config that asks for others as a warning, not a failure.
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-            log::warn("process.capabilities.ambient: cannot raise capability " + std::to_string(cap) +
-                      " (it must also be permitted and inheritable)");
+            refused += (refused.empty() ? "" : ", ") + cap_name(cap);
     }
+    // The kernel only allows ambient capabilities that are both permitted and inheritable; runc treats a
+    // config that asks for others as a warning, not a failure.
+    if (!refused.empty())
+        log::warn("process.capabilities.ambient: not raised (each must also be permitted and inheritable): " +
+                  refused);
 }
 
 }  // namespace
