@@ -187,14 +187,17 @@ skip() {
     exit 77
 }
 
-# requires_cmd CMD...: skip unless the runtime implements every CMD (ocirt marks unfinished commands
-# "not implemented" in their help).
+# requires_cmd CMD...: skip unless the runtime implements every CMD: its --help lists CMD as a command and
+# does not mark it "not implemented" (as ocirt marks unfinished commands).
 requires_cmd() {
-    local c out
+    local c
     for c in "$@"; do
         if [ -z "${IT_CMD_CACHE[$c]+x}" ]; then
-            out=$("$RUNTIME" "$c" --help 2>&1) || true
-            if grep -qi 'not implemented' <<<"$out"; then IT_CMD_CACHE[$c]=no; else IT_CMD_CACHE[$c]=yes; fi
+            if "$RUNTIME" --help 2>&1 | grep -E "^ +$c([ ,]|$)" | grep -qvi 'not implemented'; then
+                IT_CMD_CACHE[$c]=yes
+            else
+                IT_CMD_CACHE[$c]=no
+            fi
         fi
         [ "${IT_CMD_CACHE[$c]}" = yes ] || skip "$(basename "$RUNTIME") does not implement '$c' yet"
     done
