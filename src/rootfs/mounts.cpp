@@ -4,7 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include <array>
+#include <string_view>
 
 #include "base/error.hpp"
 #include "rootfs/internal.hpp"
@@ -15,6 +20,22 @@ namespace {
 std::string describe(const MountOp& op, unsigned long flags) {
     return op.what + ": source=" + op.source + " target=/" + op.destination + " type=" + op.type +
            " flags=" + ms_names(flags) + (op.data.empty() ? "" : " data=" + op.data);
+}
+
+// A destination that resolves into a procfs (through a symlink in the image, say /x -> /proc/self/attr) could
+// cover files the kernel or an LSM relies on (CVE-2019-16884). Only procfs itself goes there, and the files
+// that lxcfs-style setups replace.
+void refuse_procfs_target(sys::Syscalls& s, BorrowedFd target, const MountOp& op) {
+    static constexpr std::array<std::string_view, 10> allowed{
+        "proc/cpuinfo", "proc/diskstats", "proc/meminfo", "proc/stat",    "proc/swaps",
+        "proc/uptime",  "proc/loadavg",   "proc/slabinfo", "proc/net/dev", "proc/sys/kernel/ns_last_pid"};
+    if (op.kind == MountKind::fresh && op.type == "proc") return;
+    for (auto a : allowed)
+        if (op.destination == a) return;
+    struct statfs sf {};
+    if (s.fstatfs(target.get(), &sf) < 0) throw Error(errno, "fstatfs", describe(op, op.flags));
+    if (sf.f_type == PROC_SUPER_MAGIC)
+        throw Error(op.what + ": destination: resolves into procfs, where only a few files may be mounted over");
 }
 
 // After the mount: r* attributes and propagation apply to the new mount, which the old target fd (the
@@ -50,6 +71,7 @@ void mount_bind(sys::Syscalls& s, BorrowedFd root, const MountOp& op) {
     OwnedFd tree = clone_tree(s, op.source.c_str(), op.flags & MS_REC, what);
     bool is_dir = kind_of(s, tree.borrow(), what).type == S_IFDIR;
     OwnedFd target = ensure_in_root(s, root, op.destination, is_dir);
+    refuse_procfs_target(s, target.borrow(), op);
     // Attributes go on the detached tree, so the mount never appears with weaker flags than asked; unlike a
     // MS_REMOUNT they leave the source's locked flags (nosuid, nodev... in a user namespace) alone.
     if (!op.attrs.empty()) set_attrs(s, tree.borrow(), op.attrs, false, what);
@@ -131,6 +153,7 @@ void run_mount(sys::Syscalls& s, BorrowedFd root, const MountOp& op) {
             break;
     }
     OwnedFd target = ensure_in_root(s, root, op.destination, true);
+    refuse_procfs_target(s, target.borrow(), op);
     const char* data = op.data.empty() ? nullptr : op.data.c_str();
     if (s.mount(op.source.c_str(), FdPath(target.get()).c_str(), op.type.c_str(), op.flags, data) < 0)
         throw Error(errno, "mount", describe(op, op.flags));

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -44,6 +45,7 @@ public:
         return static_cast<int>(::syscall(SYS_openat2, d, p, &how, sizeof how));
     }
     int fstat(int fd, struct stat* st) override { return ::fstat(fd, st); }
+    int fstatfs(int fd, struct statfs* st) override { return ::fstatfs(fd, st); }
     int fchownat(int d, const char* p, uid_t u, gid_t g, int f) override { return ::fchownat(d, p, u, g, f); }
     int unlinkat(int d, const char* p, int f) override { return ::unlinkat(d, p, f); }
     mode_t umask(mode_t m) override { return ::umask(m); }

@@ -11,6 +11,7 @@
 
 struct mount_attr;
 struct stat;
+struct statfs;
 
 namespace ocirt::sys {
 
@@ -41,6 +42,7 @@ public:
     // Added for rootfs: resolution inside the rootfs by fd, checks on what an fd is, fresh mounts by fd.
     virtual int openat2(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve) = 0;
     virtual int fstat(int fd, struct stat* st) = 0;
+    virtual int fstatfs(int fd, struct statfs* st) = 0;
     virtual int fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) = 0;
     virtual int unlinkat(int dirfd, const char* path, int flags) = 0;
     virtual mode_t umask(mode_t mask) = 0;

@@ -149,6 +149,19 @@ TEST_CASE("a mount destination symlinked to the host's /etc stays inside the roo
     CHECK(access("/etc/y", F_OK) != 0);
 }
 
+TEST_CASE("a mount redirected into /proc by a symlink is refused", "[rootfs-root]") {
+    if (!am_root()) return;
+    TempRootfs t;
+    t.symlink("/proc/self", "attr");
+    auto c = runc_default_config();
+    for (const char* type : {"tmpfs", "bind"}) {
+        auto c2 = c;
+        c2.mounts.push_back({"/attr/attr", "/tmp", type, {}, {}, {}});
+        auto err = run_container(t, c2, false, [] { return std::string("mounted"); });
+        CHECK(err.find("mounts[7] (/attr/attr): destination: resolves into procfs") != std::string::npos);
+    }
+}
+
 TEST_CASE("a masked path symlinked to a host file masks the rootfs's file", "[rootfs-root]") {
     if (!am_root()) return;
     TempRootfs t;

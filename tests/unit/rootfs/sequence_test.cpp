@@ -110,6 +110,19 @@ TEST_CASE("prepare: in a user namespace devices are bound from the host and chec
     CHECK(s.only({"move_mount"}) == Lines{"move_mount(/dev/null,/r/dev/null)", "move_mount(/dev/zero,/r/dev/zero)"});
 }
 
+TEST_CASE("prepare: a destination that resolves into procfs is refused", "[rootfs]") {
+    RecordingSyscalls s;
+    s.on_procfs = {"/r/x", "/r/proc/cpuinfo"};
+    auto p = plan_of({mnt("/x", "tmpfs", "tmpfs", {})});
+    CHECK_THROWS_WITH(prepare(s, p), Catch::Contains("mounts[0] (/x): destination: resolves into procfs"));
+    CHECK(s.only({"mount"}).size() == 2);  // only / and the rootfs bind
+    RecordingSyscalls s2;
+    s2.on_procfs = {"/r/proc/cpuinfo"};
+    s2.set_file("/lxcfs/cpuinfo");
+    prepare(s2, plan_of({mnt("/proc/cpuinfo", "bind", "/lxcfs/cpuinfo", {"bind"})}));
+    CHECK(s2.only({"move_mount"}) == Lines{"move_mount(/lxcfs/cpuinfo,/r/proc/cpuinfo)"});
+}
+
 TEST_CASE("prepare: a failing mount names source, target and flags", "[rootfs]") {
     RecordingSyscalls s;
     s.fail_on("mount(sysfs", EPERM);

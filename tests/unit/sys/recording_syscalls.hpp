@@ -27,6 +27,8 @@ public:
     std::set<std::string> missing;
     // fstat answers by path; anything not listed is a directory, and "<...>/dev/null" is char 1:3.
     std::map<std::string, struct stat> stats;
+    // fstatfs says procfs for these paths, and 0 (no magic) for the others.
+    std::set<std::string> on_procfs;
     void set_file(const std::string& path);
     void set_symlink(const std::string& path);
     void set_char(const std::string& path, unsigned major, unsigned minor);
@@ -56,6 +58,7 @@ public:
     int mount_setattr(int dirfd, const char* path, unsigned flags, struct mount_attr* attr, size_t size) override;
     int openat2(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve) override;
     int fstat(int fd, struct stat* st) override;
+    int fstatfs(int fd, struct statfs* st) override;
     int fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) override;
     int unlinkat(int dirfd, const char* path, int flags) override;
     mode_t umask(mode_t mask) override;
