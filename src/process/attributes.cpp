@@ -11,6 +11,7 @@
 
 #include "base/error.hpp"
 #include "base/fd.hpp"
+#include "sys/procfs.hpp"
 
 namespace ocirt::process {
 namespace {
@@ -110,10 +111,13 @@ Attributes resolve_attributes(const spec::Process& p, const spec::Linux* l) {
 
 void apply_attributes(const Attributes& a) {
     if (a.oom_score_adj) {
-        OwnedFd fd(::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC));
-        std::string v = std::to_string(*a.oom_score_adj);
-        if (!fd.valid() || ::write(fd.get(), v.data(), v.size()) < 0)
-            throw Error(errno, "write", "/proc/self/oom_score_adj").context("process.oomScoreAdj");
+        // Through the runtime's own procfs handle: a mount over the container's /proc cannot redirect it.
+        try {
+            OwnedFd fd = sys::procfs::open_self("oom_score_adj", O_WRONLY);
+            sys::procfs::write_all(fd.borrow(), std::to_string(*a.oom_score_adj), "/proc/self/oom_score_adj");
+        } catch (Error& e) {
+            throw e.context("process.oomScoreAdj");
+        }
     }
     if (a.personality && ::personality(*a.personality) < 0)
         throw Error(errno, "personality").context("linux.personality");

@@ -17,8 +17,10 @@
 #include "process/terminal.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/init.hpp"
+#include "runtime/start_socket.hpp"
 #include "security/seccomp.hpp"
 #include "sys/clone.hpp"
+#include "sys/procfs.hpp"
 
 namespace ocirt::runtime {
 namespace {
@@ -45,6 +47,9 @@ public:
             ::syscall(SYS_pidfd_send_signal, c_.pidfd.get(), SIGKILL, nullptr, 0);
             while (::waitpid(c_.st.pid, nullptr, 0) < 0 && errno == EINTR) {}
         }
+        const auto& hooks = c_.prepared.config.hooks;
+        if (c_.hooks_started && hooks)
+            run_hooks_warn(hooks->poststop, state::oci_state_json(c_.st, state::Status::stopped), "poststop");
         try {
             if (c_.cgroup) c_.cgroup->destroy();
         } catch (const Error& e) {
@@ -63,18 +68,6 @@ private:
     bool committed_ = false;
 };
 
-OwnedFd make_fifo(const state::StateDir& dir) {
-    std::string path = dir.fifo_path();
-    mode_t old = ::umask(0);
-    int rc = ::mkfifo(path.c_str(), 0622);
-    ::umask(old);
-    if (rc < 0) throw Error(errno, "mkfifo", path);
-    // O_RDWR never blocks, and while the child holds it `start` can always open the fifo for writing.
-    OwnedFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
-    if (!fd.valid()) throw Error(errno, "open", path);
-    return fd;
-}
-
 void exchange_with_child(Created& c, const ipc::Channel& ch) {
     const spec::Config& cfg = c.prepared.config;
     c.cgroup->add_process(c.st.pid);
@@ -83,6 +76,7 @@ void exchange_with_child(Created& c, const ipc::Channel& ch) {
 
     ch.expect(ipc::Msg::hooks_request);
     std::string state_json = state::oci_state_json(c.st, state::Status::creating);
+    c.hooks_started = true;
     if (cfg.hooks) {
         run_hooks(cfg.hooks->prestart, state_json, "prestart");
         run_hooks(cfg.hooks->createRuntime, state_json, "createRuntime");
@@ -118,7 +112,7 @@ void write_pid_file(const std::string& path, pid_t pid) {
 
 Created create_container(const CreateOptions& o) {
     Prepared prepared = prepare_bundle(o.bundle);
-    Created c{state::StateDir::create(o.root, o.id), {}, std::move(prepared), nullptr, {}, {}, {}};
+    Created c{state::StateDir::create(o.root, o.id), {}, std::move(prepared), nullptr, {}, {}, false};
     Undo undo(c);
     const spec::Config& cfg = c.prepared.config;
     c.st.id = o.id;
@@ -135,24 +129,27 @@ Created create_container(const CreateOptions& o) {
     if (cfg.linux_->resources) c.cgroup->apply(*cfg.linux_->resources);
     c.st.cgroup = c.cgroup->saved_path();
 
-    c.fifo = make_fifo(c.dir);
+    OwnedFd start_listener = listen_start_socket(c.dir);
     OwnedFd console_socket;
     if (cfg.process->terminal && !o.console_socket.empty())
         console_socket = process::connect_console_socket(o.console_socket);
     std::vector<OwnedFd> join_fds = namespaces::open_joins(c.prepared.ns.child_joins);
     namespaces::join_for_children(c.prepared.ns.parent_joins);
     auto [parent_end, child_end] = ipc::Channel::make_pair();
+    sys::procfs::handle();  // opened here so the child inherits the host's procfs instance
 
     sys::CloneResult r = sys::clone_process(c.prepared.ns.clone_flags);
     if (r.pid == 0) {
         parent_end.close();
-        InitArgs a{&c.prepared, &child_end, &join_fds, c.fifo.get(), console_socket.get(), o.no_pivot,
+        InitArgs a{&c.prepared, &child_end, &join_fds, start_listener.get(), console_socket.get(), o.no_pivot,
                    !o.no_new_keyring, o.id, o.preserve_fds};
         init_main(a);
     }
     c.st.pid = r.pid;
     c.pidfd = std::move(r.pidfd);
     child_end.close();
+    // Only the child may listen: with our copy closed, `start` on a dead container fails at once.
+    start_listener.reset();
     c.st.pid_start = state::process_start_time(r.pid);
 
     exchange_with_child(c, parent_end);

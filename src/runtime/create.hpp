@@ -31,8 +31,8 @@ struct Created {
     Prepared prepared;
     std::unique_ptr<cgroups::Manager> cgroup;
     OwnedFd pidfd;
-    OwnedFd fifo;     // our own O_RDWR handle on the exec fifo
     OwnedFd console;  // pty master when process.terminal and no --console-socket
+    bool hooks_started = false;  // a failure from here on runs the poststop hooks (runtime.md step 12)
 };
 
 // On failure nothing is left behind: the child is killed, the cgroup and the state directory removed.

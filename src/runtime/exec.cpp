@@ -24,6 +24,7 @@
 #include "spec/parse.hpp"
 #include "spec/validate.hpp"
 #include "sys/clone.hpp"
+#include "sys/procfs.hpp"
 
 namespace ocirt::runtime {
 namespace {
@@ -156,6 +157,7 @@ int exec(const ExecOptions& o) {
     OwnedFd console_socket;
     if (proc.terminal && !o.console_socket.empty()) console_socket = process::connect_console_socket(o.console_socket);
     auto [parent_end, child_end] = ipc::Channel::make_pair();
+    sys::procfs::handle();  // opened before setns into the container, so the child inherits the host's
 
     sys::CloneResult r = sys::clone_process(0);
     if (r.pid == 0) {

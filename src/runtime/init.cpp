@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,7 +18,9 @@
 #include "process/user.hpp"
 #include "rootfs/rootfs.hpp"
 #include "runtime/hooks.hpp"
+#include "runtime/start_socket.hpp"
 #include "security/capabilities.hpp"
+#include "security/lsm.hpp"
 #include "security/seccomp.hpp"
 
 namespace ocirt::runtime {
@@ -76,12 +79,20 @@ void enter_cwd(const std::string& cwd) {
         throw Error("process.cwd: " + cwd + " is outside the container");
 }
 
-void wait_for_start(int fifo) {
-    char b;
-    ssize_t n;
-    while ((n = ::read(fifo, &b, 1)) < 0 && errno == EINTR) {}
-    if (n != 1) throw Error(errno, "read", "exec fifo");
-    ::close(fifo);
+// The connection from `start`, once accepted: errors after that point go to it, since `start` waits for them.
+int g_start_conn = -1;
+
+// hooks_done carries the state for the parent's hooks; hooks run in the container see the pid as the
+// container sees it, and startContainer hooks see the container as created.
+std::string container_view(std::string s, bool started) {
+    std::string pid = "\"pid\":" + std::to_string(::getpid());
+    size_t at = s.find("\"pid\":");
+    if (at != std::string::npos) s.replace(at, s.find_first_of(",}", at) - at, pid);
+    if (started) {
+        at = s.find("\"status\":\"creating\"");
+        if (at != std::string::npos) s.replace(at, 19, "\"status\":\"created\"");
+    }
+    return s;
 }
 
 [[noreturn]] void run_init(const InitArgs& a) {
@@ -101,7 +112,7 @@ void wait_for_start(int fifo) {
     // prestart/createRuntime hooks run in the parent, in the runtime's namespaces, now that ours exist.
     a.channel->send(ipc::Msg::hooks_request);
     std::string state_json = a.channel->expect(ipc::Msg::hooks_done).payload;
-    if (p.config.hooks) run_hooks(p.config.hooks->createContainer, state_json, "createContainer");
+    if (p.config.hooks) run_hooks(p.config.hooks->createContainer, container_view(state_json, false), "createContainer");
 
     rootfs::enter(sys, p.rootfs, a.no_pivot);
 
@@ -123,14 +134,21 @@ void wait_for_start(int fifo) {
     // loaded now; the agent answers the syscalls we make from here on.
     bool notify = p.seccomp && p.seccomp->notify;
     if (notify) {
+        // Loading without CAP_SYS_ADMIN needs no_new_privs first; setting it early changes nothing else.
+        process::apply_no_new_privs(p.attrs);
         OwnedFd listener = security::load_seccomp(*p.seccomp);
         a.channel->send(ipc::Msg::seccomp_fd, {}, listener.borrow());
     }
     a.channel->send(ipc::Msg::ready);
-    wait_for_start(a.fifo);
-    if (p.config.hooks) run_hooks(p.config.hooks->startContainer, state_json, "startContainer");
+    // Not an OwnedFd: it must outlive the unwinding of this frame so init_main can report errors on it.
+    g_start_conn = wait_for_start(BorrowedFd(a.start_listener)).release();
+    ::close(a.start_listener);
+    if (p.config.hooks) run_hooks(p.config.hooks->startContainer, container_view(state_json, true), "startContainer");
 
     if (pty.slave.valid()) process::make_controlling_terminal(pty.slave.borrow());
+    // The labels take effect at execve; written before seccomp, which may forbid the writes.
+    if (proc.apparmorProfile) security::apply_apparmor(*proc.apparmorProfile);
+    if (proc.selinuxLabel) security::apply_selinux_exec_label(*proc.selinuxLabel);
     // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still have it.
     bool early_seccomp = p.seccomp && !notify && !p.attrs.no_new_privs;
     if (early_seccomp) security::load_seccomp(*p.seccomp);
@@ -160,9 +178,13 @@ void init_main(const InitArgs& a) {
     try {
         run_init(a);
     } catch (const std::exception& e) {
-        try {
-            a.channel->send(ipc::Msg::error, e.what());
-        } catch (...) {
+        if (g_start_conn >= 0) {
+            [[maybe_unused]] auto n = ::send(g_start_conn, e.what(), strlen(e.what()), MSG_NOSIGNAL);
+        } else {
+            try {
+                a.channel->send(ipc::Msg::error, e.what());
+            } catch (...) {
+            }
         }
     }
     _exit(1);

@@ -13,7 +13,7 @@ struct InitArgs {
     const Prepared* prepared = nullptr;
     const ipc::Channel* channel = nullptr;    // the child's end
     const std::vector<OwnedFd>* join_fds = nullptr;  // namespaces::open_joins(prepared->ns.child_joins)
-    int fifo = -1;             // the exec fifo, open O_RDWR: a byte written by `start` releases us
+    int start_listener = -1;   // runtime/start_socket.hpp: `start` connects here to release us
     int console_socket = -1;   // --console-socket, connected; -1 to relay the pty master to the parent
     bool no_pivot = false;
     bool new_keyring = true;

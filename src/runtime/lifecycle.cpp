@@ -14,6 +14,7 @@
 #include "base/log.hpp"
 #include "cgroups/manager.hpp"
 #include "runtime/hooks.hpp"
+#include "runtime/start_socket.hpp"
 #include "spec/parse.hpp"
 
 namespace ocirt::runtime {
@@ -54,7 +55,7 @@ std::string poststop_state(const state::State& st) { return state::oci_state_jso
 
 Status current_status(const state::StateDir& dir, const state::State& st) {
     if (!state::process_alive(st)) return Status::stopped;
-    if (dir.fifo_exists()) return Status::created;
+    if (dir.start_socket_exists()) return Status::created;
     if (!st.cgroup.empty()) {
         try {
             if (cgroups::open_manager(st.cgroup, st.systemd_cgroup)->is_frozen()) return Status::paused;
@@ -79,14 +80,21 @@ void start(const std::string& root, const std::string& id) {
     if (s != Status::created)
         throw Error("cannot start container \"" + id + "\" in status " + state::to_string(s) +
                     " (only a created container can be started)");
-    // Non-blocking: the container holds the fifo open for reading, so this cannot wait; if it fails the
-    // container is gone.
-    OwnedFd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!fifo.valid()) throw Error(errno, "open", dir.fifo_path()).context("start");
-    if (::write(fifo.get(), "0", 1) != 1) throw Error(errno, "write", dir.fifo_path()).context("start");
-    ::unlink(dir.fifo_path().c_str());
+    request_start(dir);
+    dir.remove_start_socket();
     spec::Config cfg = spec::parse_config(dir.load_config());
-    if (cfg.hooks) run_hooks_warn(cfg.hooks->poststart, state::oci_state_json(st, Status::running), "poststart");
+    if (!cfg.hooks || cfg.hooks->poststart.empty()) return;
+    try {
+        run_hooks(cfg.hooks->poststart, state::oci_state_json(st, Status::running), "poststart");
+    } catch (const Error&) {
+        // runtime.md: a failed poststart hook stops the container; delete then runs poststop.
+        OwnedFd pidfd = open_pidfd(st);
+        if (pidfd.valid()) {
+            ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+            wait_exit(pidfd.borrow(), 10000);
+        }
+        throw;
+    }
 }
 
 int parse_signal(const std::string& s) {
@@ -157,7 +165,8 @@ void remove(const std::string& root, const std::string& id, bool force) {
         return;
     }
     Status s = current_status(dir, st);
-    if ((s == Status::running || s == Status::paused) && !force)
+    // runtime.md: deleting a container that is not stopped is an error and changes nothing.
+    if (s != Status::stopped && !force)
         throw Error("cannot delete container \"" + id + "\" that is " + state::to_string(s) + " (use --force)");
     if (s != Status::stopped) {
         OwnedFd pidfd = open_pidfd(st);

@@ -10,6 +10,7 @@
 #include "base/error.hpp"
 #include "base/fd.hpp"
 #include "rootfs/rootfs.hpp"
+#include "security/lsm.hpp"
 #include "spec/parse.hpp"
 #include "spec/validate.hpp"
 
@@ -52,6 +53,8 @@ Prepared prepare_bundle(const std::string& bundle_arg) {
     p.ns = namespaces::make_plan(l);
     p.rootfs = rootfs::make_plan(p.config, p.bundle, p.ns.new_user);
     if (l.seccomp) p.seccomp = security::compile_seccomp(*l.seccomp);
+    // Checked here: after pivot_root the child can no longer see which LSMs the host runs.
+    security::check_lsm_support(p.config);
     plan_process(*p.config.process, &l, p);
     return p;
 }

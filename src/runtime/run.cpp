@@ -15,6 +15,7 @@
 #include "base/error.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/lifecycle.hpp"
+#include "runtime/start_socket.hpp"
 
 namespace ocirt::runtime {
 namespace {
@@ -107,12 +108,18 @@ int supervise(pid_t pid, BorrowedFd pidfd, BorrowedFd console) {
 
 int run(const CreateOptions& o, bool detach) {
     Created c = create_container(o);
-    if (::write(c.fifo.get(), "0", 1) != 1) throw Error(errno, "write", "exec fifo");
-    ::unlink(c.dir.fifo_path().c_str());
-    c.fifo.reset();
-    const spec::Config& cfg = c.prepared.config;
-    if (cfg.hooks)
-        run_hooks_warn(cfg.hooks->poststart, state::oci_state_json(c.st, state::Status::running), "poststart");
+    try {
+        request_start(c.dir);
+        c.dir.remove_start_socket();
+        const spec::Config& cfg = c.prepared.config;
+        if (cfg.hooks) run_hooks(cfg.hooks->poststart, state::oci_state_json(c.st, state::Status::running), "poststart");
+    } catch (const Error&) {
+        ::syscall(SYS_pidfd_send_signal, c.pidfd.get(), SIGKILL, nullptr, 0);
+        int status;
+        while (::waitpid(c.st.pid, &status, 0) < 0 && errno == EINTR) {}
+        destroy(c.dir, c.st);
+        throw;
+    }
     if (detach) return 0;
     int code = supervise(c.st.pid, c.pidfd.borrow(), c.console.borrow());
     destroy(c.dir, c.st);

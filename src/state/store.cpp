@@ -129,10 +129,12 @@ void StateDir::save(const State& s) const { write_atomic(dir_.get(), "state.json
 void StateDir::save_config(const std::string& json) const { write_atomic(dir_.get(), "config.json", json); }
 std::string StateDir::load_config() const { return read_all(dir_.get(), "config.json"); }
 
-bool StateDir::fifo_exists() const {
+bool StateDir::start_socket_exists() const {
     struct stat st {};
-    return ::fstatat(dir_.get(), "exec.fifo", &st, AT_SYMLINK_NOFOLLOW) == 0;
+    return ::fstatat(dir_.get(), kStartSocket, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
+
+void StateDir::remove_start_socket() const { ::unlinkat(dir_.get(), kStartSocket, 0); }
 
 void StateDir::remove() {
     remove_tree_at(dir_.get());

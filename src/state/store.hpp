@@ -1,4 +1,4 @@
-// The state directory <root>/<id>/: state.json (written atomically), the exec fifo that `start` writes to,
+// The state directory <root>/<id>/: state.json (written atomically), the start socket `start` connects to,
 // the saved config.json (for exec), and an flock that serialises commands on one container.
 #pragma once
 
@@ -29,8 +29,12 @@ public:
     void save_config(const std::string& json) const;
     std::string load_config() const;
 
-    std::string fifo_path() const { return path_ + "/exec.fifo"; }
-    bool fifo_exists() const;
+    // exec.sock: the created container's init listens on it; `start` connects. Its presence means "created".
+    static constexpr const char* kStartSocket = "exec.sock";
+    bool start_socket_exists() const;
+    void remove_start_socket() const;
+    // A path to name in bind()/connect(): through /proc/self/fd so that long roots and ids fit sun_path.
+    std::string socket_path() const { return "/proc/self/fd/" + std::to_string(dir_.get()) + "/" + kStartSocket; }
     const std::string& path() const { return path_; }
     const std::string& id() const { return id_; }
 
