@@ -123,7 +123,6 @@ public:
         if (it == v_.MemberEnd() || it->value.IsNull()) return nullptr;
         return &it->value;
     }
-    const Path& path() const { return p_; }
 
 private:
     const Value& v_;
