@@ -44,6 +44,8 @@ public:
     virtual void destroy() = 0;
     // runc's "events --stats" JSON object for this cgroup ({"cpu":...,"memory":...,"pids":...}).
     virtual std::string stats_json() const = 0;
+    // How many times the kernel's OOM killer has acted in this cgroup so far (for events' "oom" records).
+    virtual uint64_t oom_kills() const = 0;
     // The container's cgroup directory as mounted in the host, for the cgroup namespace and ps (v2: the one
     // dir, v1: the memory or first controller's).
     virtual std::string host_path() const = 0;

@@ -221,6 +221,8 @@ void hugetlb(Writer& w, const Dir& d, bool v2) {
 
 }  // namespace
 
+uint64_t oom_kill_count(const Dir& d, const char* file) { return get(read_kv(d, file), "oom_kill"); }
+
 std::string v1_stats_json(const DirMap& dirs) {
     auto dir = [&](std::string_view c) {
         for (const auto& [key, path] : dirs) {

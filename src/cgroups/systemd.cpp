@@ -103,6 +103,7 @@ public:
     }
 
     std::string stats_json() const override { return inner_->stats_json(); }
+    uint64_t oom_kills() const override { return inner_->oom_kills(); }
     std::string host_path() const override { return inner_->host_path(); }
 
     // A reopened manager finds its scope already running.

@@ -91,6 +91,11 @@ public:
 
     std::string stats_json() const override { return v1_stats_json(dirs_); }
 
+    uint64_t oom_kills() const override {
+        auto d = find("memory");
+        return d ? oom_kill_count(Dir(*d), "memory.oom_control") : 0;
+    }
+
     std::string host_path() const override {
         for (const char* c : {"memory", "pids", "devices", "cpu", "freezer"})
             if (auto d = find(c)) return *d;

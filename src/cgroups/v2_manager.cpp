@@ -109,6 +109,7 @@ public:
     }
 
     std::string stats_json() const override { return v2_stats_json(dir_); }
+    uint64_t oom_kills() const override { return oom_kill_count(dir_, "memory.events"); }
     std::string host_path() const override { return dir_.path(); }
 
 private:
