@@ -57,6 +57,37 @@ int ioprio_class_of(const std::string& c) {
     throw Error("process.ioPriority.class: unknown class \"" + c + "\"");
 }
 
+struct Named {
+    const char* name;
+    int value;
+};
+// set_mempolicy(2) constants (linux/mempolicy.h).
+constexpr Named kMempolicyModes[] = {{"MPOL_DEFAULT", 0}, {"MPOL_PREFERRED", 1}, {"MPOL_BIND", 2},
+                                     {"MPOL_INTERLEAVE", 3}, {"MPOL_LOCAL", 4}, {"MPOL_PREFERRED_MANY", 5},
+                                     {"MPOL_WEIGHTED_INTERLEAVE", 6}};
+constexpr Named kMempolicyFlags[] = {{"MPOL_F_NUMA_BALANCING", 1 << 13}, {"MPOL_F_RELATIVE_NODES", 1 << 14},
+                                     {"MPOL_F_STATIC_NODES", 1 << 15}};
+constexpr size_t kMaxNodes = 1024;
+
+int lookup(const Named* table, size_t n, const std::string& name, const char* field) {
+    for (size_t i = 0; i < n; ++i)
+        if (name == table[i].name) return table[i].value;
+    throw Error(std::string(field) + ": unknown value \"" + name + "\"");
+}
+
+void resolve_mempolicy(const spec::MemoryPolicy& m, Attributes& a) {
+    a.has_mempolicy = true;
+    a.mempolicy_mode = lookup(kMempolicyModes, std::size(kMempolicyModes), m.mode, "linux.memoryPolicy.mode");
+    for (const auto& f : m.flags)
+        a.mempolicy_mode |= lookup(kMempolicyFlags, std::size(kMempolicyFlags), f, "linux.memoryPolicy.flags");
+    a.mempolicy_nodes.assign(kMaxNodes / (8 * sizeof(unsigned long)), 0);
+    if (!m.nodes || m.nodes->empty()) return;
+    // Node lists have the same syntax as cpu lists; cpu_set_t holds more bits than kMaxNodes.
+    cpu_set_t set = parse_cpu_list(*m.nodes, "linux.memoryPolicy.nodes");
+    for (size_t n = 0; n < kMaxNodes; ++n)
+        if (CPU_ISSET(n, &set)) a.mempolicy_nodes[n / (8 * sizeof(unsigned long))] |= 1UL << (n % (8 * sizeof(unsigned long)));
+}
+
 }  // namespace
 
 cpu_set_t parse_cpu_list(const std::string& list, const char* field) {
@@ -104,6 +135,7 @@ Attributes resolve_attributes(const spec::Process& p, const spec::Linux* l) {
             throw Error("process.ioPriority.priority: must be between 0 and 7");
         a.ioprio = ioprio_class_of(p.ioPriority->class_) << 13 | p.ioPriority->priority;
     }
+    if (l && l->memoryPolicy) resolve_mempolicy(*l->memoryPolicy, a);
     if (p.execCPUAffinity && p.execCPUAffinity->final_)
         a.cpu_final = parse_cpu_list(*p.execCPUAffinity->final_, "process.execCPUAffinity.final");
     return a;
@@ -136,6 +168,14 @@ void apply_attributes(const Attributes& a) {
     }
     if (a.ioprio && ::syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, *a.ioprio) < 0)
         throw Error(errno, "ioprio_set").context("process.ioPriority");
+    if (a.has_mempolicy) {
+        bool any = false;
+        for (unsigned long w : a.mempolicy_nodes) any = any || w;
+        // maxnode counts one bit more than the mask holds: the kernel has always dropped the last bit.
+        if (::syscall(SYS_set_mempolicy, a.mempolicy_mode, any ? a.mempolicy_nodes.data() : nullptr,
+                      any ? kMaxNodes + 1 : 0) < 0)
+            throw Error(errno, "set_mempolicy").context("linux.memoryPolicy");
+    }
     if (a.cpu_final && ::sched_setaffinity(0, sizeof(cpu_set_t), &*a.cpu_final) < 0)
         throw Error(errno, "sched_setaffinity").context("process.execCPUAffinity.final");
 }

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "spec/config.hpp"
 
@@ -22,6 +23,9 @@ struct Attributes {
     std::optional<int> ioprio;  // encoded class << 13 | level
     std::optional<cpu_set_t> cpu_final;
     bool no_new_privs = false;
+    bool has_mempolicy = false;
+    int mempolicy_mode = 0;                // MPOL_* | MPOL_F_* flags, as set_mempolicy(2) takes them
+    std::vector<unsigned long> mempolicy_nodes;  // bit mask of linux.memoryPolicy.nodes
 };
 
 Attributes resolve_attributes(const spec::Process& p, const spec::Linux* l);

@@ -146,7 +146,6 @@ void plan_devices(Plan& p, const spec::Config& c, bool userns) {
         DeviceOp op;
         op.what = "linux.devices[" + std::to_string(i) + "]";
         op.path = clean_relative(d.path);
-        if (op.path.rfind("dev/", 0) != 0) throw Error(op.what + ".path: \"" + d.path + "\" is not under /dev");
         op.mode = device_type(d, op.what) | (d.fileMode.value_or(0666) & 07777);
         op.dev = makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
         op.uid = d.uid.value_or(0);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +16,19 @@
 #include "spec/validate.hpp"
 
 namespace ocirt::runtime {
+namespace {
+
+// Intel RDT needs the resctrl filesystem; ocirt does not manage resctrl groups yet, so the field is refused
+// with the reason rather than silently ignored (config.md: unsupported values are errors).
+void check_intel_rdt() {
+    struct statfs fs {};
+    constexpr long kResctrlMagic = 0x7655821;
+    if (::statfs("/sys/fs/resctrl", &fs) < 0 || fs.f_type != kResctrlMagic)
+        throw Error("linux.intelRdt: this host has no resctrl filesystem at /sys/fs/resctrl");
+    throw Error("linux.intelRdt: not supported by ocirt yet");
+}
+
+}  // namespace
 
 std::string read_file(const std::string& path) {
     OwnedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -55,6 +69,7 @@ Prepared prepare_bundle(const std::string& bundle_arg) {
     if (l.seccomp) p.seccomp = security::compile_seccomp(*l.seccomp);
     // Checked here: after pivot_root the child can no longer see which LSMs the host runs.
     security::check_lsm_support(p.config);
+    if (l.intelRdt) check_intel_rdt();
     plan_process(*p.config.process, &l, p);
     return p;
 }

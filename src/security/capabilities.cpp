@@ -27,8 +27,12 @@ uint64_t resolve_set(const std::vector<std::string>& names, const char* set, int
         const std::string field = std::string("process.capabilities.") + set + "[" + std::to_string(i) + "]";
         cap_value_t value = -1;
         // cap_from_name also takes numbers; the spec only has names.
-        if (!names[i].starts_with("CAP_") || cap_from_name(names[i].c_str(), &value) != 0 || value < 0)
-            throw Error(field + ": unknown capability \"" + names[i] + "\"");
+        // config.md: a capability that cannot be mapped to the kernel is a warning, not an error, so a config
+        // written for a newer kernel or libcap still runs.
+        if (!names[i].starts_with("CAP_") || cap_from_name(names[i].c_str(), &value) != 0 || value < 0) {
+            log::warn(field + ": unknown capability \"" + names[i] + "\", skipped");
+            continue;
+        }
         if (value > last || value > kMaxCap) {
             log::warn(field + ": " + names[i] + " is not known to the running kernel, skipped");
             continue;

@@ -47,7 +47,9 @@ void write_process(Writer& w) {
     member(w, "cwd", "/");
     key(w, "capabilities");
     w.StartObject();
-    for (auto set : {"bounding", "effective", "permitted", "ambient"})
+    // runc's default also lists them as ambient, but ambient capabilities must be inheritable too, so the
+    // kernel refuses them and every run would warn: our default leaves ambient out.
+    for (auto set : {"bounding", "effective", "permitted"})
         strings(w, set, {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"});
     w.EndObject();
     key(w, "rlimits");

@@ -171,7 +171,13 @@ static void check_mounts(const Config& c) {
     for (size_t i = 0; i < c.mounts.size(); ++i) {
         const Mount& m = c.mounts[i];
         if (m.destination.empty()) fail(item("mounts", i, "destination"), "required property is missing");
-        check_container_path(item("mounts", i, "destination"), m.destination);
+        // config.md: a relative destination is deprecated but allowed, and means relative to "/".
+        std::string_view d = m.destination;
+        if (!d.empty() && d[0] != '/') {
+            if (has_dotdot(d)) fail(item("mounts", i, "destination"), quote(d) + " has a \"..\" component");
+        } else {
+            check_container_path(item("mounts", i, "destination"), d);
+        }
         if (m.uidMappings.empty() != m.gidMappings.empty())
             fail(item("mounts", i), "uidMappings and gidMappings must be given together");
         bool idmap = has_option(m, "idmap") || has_option(m, "ridmap");

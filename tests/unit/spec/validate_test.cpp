@@ -189,8 +189,10 @@ TEST_CASE("validate: mount destinations", "[spec][validate]") {
     c.mounts.push_back({"/proc", "proc", "proc", {}, {}, {}});
     c.mounts.push_back({"/data/x", "/srv", "none", {"rbind"}, {}, {}});
     CHECK(error_of(c) == "");
-    c.mounts[1].destination = "data";
-    CHECK(error_of(c) == "mounts[1].destination: \"data\" is not an absolute path");
+    c.mounts[1].destination = "data";  // deprecated but allowed: relative to "/" (config.md)
+    CHECK(error_of(c) == "");
+    c.mounts[1].destination = "data/../../etc";
+    CHECK(error_of(c) == "mounts[1].destination: \"data/../../etc\" has a \"..\" component");
     c.mounts[1].destination = "/data/../etc";
     CHECK(error_of(c) == "mounts[1].destination: \"/data/../etc\" has a \"..\" component");
     c.mounts[1].destination = "";
