@@ -58,11 +58,12 @@ void register_events(Registry& r, const GlobalOptions& g) {
             constexpr long kTick = 100;
             uint64_t ooms = c.cg->oom_kills();
             for (long waited = interval;; waited += kTick) {
-                if (runtime::current_status(c.dir, c.st) == state::Status::stopped) return;
+                // OOM first: a container whose init the OOM killer took is stopped by the next check.
                 if (uint64_t now = c.cg->oom_kills(); now > ooms) {
                     ooms = now;
                     emit("oom", o->id, "");
                 }
+                if (runtime::current_status(c.dir, c.st) == state::Status::stopped) return;
                 if (waited >= interval) {
                     waited = 0;
                     emit("stats", o->id, c.cg->stats_json());

@@ -1,0 +1,247 @@
+#!/bin/bash
+# v2-vm.sh: ocirt's cgroup v2 tests, run for real in /work/shared/tools/cgroup2-vm (pure cgroup v2 guests).
+# On the host it boots two guests, one without an init system (cgroupfs v2 driver, eBPF device filter, v1->v2
+# conversions, freeze, memory and pids limits hit from inside, update, events) and one with systemd as PID 1
+# (the systemd driver), and runs itself inside each with --inside. Each case prints `ok - NAME`,
+# `not ok - NAME` or `ok - NAME # SKIP why`; the host ends with `N passed, M failed, K skipped`.
+#
+# Environment: OCIRT_BIN (default BUILD_DIR/src/ocirt, BUILD_DIR default build), CGROUP2_VM (the tool).
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+: "${BUILD_DIR:=build}"
+case $BUILD_DIR in /*) ;; *) BUILD_DIR=$repo/$BUILD_DIR ;; esac
+: "${OCIRT_BIN:=$BUILD_DIR/src/ocirt}"
+: "${CGROUP2_VM:=/work/shared/tools/cgroup2-vm}"
+script=$repo/tests/cgroups/v2-vm.sh
+
+# ----------------------------------------------------------------------------------------------- host side
+host_main() {
+    local pass=0 fail=0 skip=0 out line mode
+    if [ ! -x "$CGROUP2_VM" ] || [ "$EUID" != 0 ] || [ ! -x "$OCIRT_BIN" ]; then
+        echo "ok - cgroup v2 guest tests # SKIP needs root, $CGROUP2_VM and $OCIRT_BIN"
+        echo "0 passed, 0 failed, 1 skipped"
+        return 0
+    fi
+    cd "$repo" || return 1
+    for mode in cgroupfs systemd; do
+        local flags=()
+        [ "$mode" = systemd ] && flags=(--systemd)
+        out=$("$CGROUP2_VM" "${flags[@]}" --timeout 600 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside "$mode" 2>&1)
+        local rc=$?
+        local seen=0
+        while IFS= read -r line; do
+            case $line in
+                "not ok"*) fail=$((fail + 1)); seen=1; echo "$line" ;;
+                ok*"# SKIP"*) skip=$((skip + 1)); seen=1; echo "$line" ;;
+                ok*) pass=$((pass + 1)); seen=1; echo "$line" ;;
+                *) echo "# $line" ;;
+            esac
+        done <<<"$out"
+        if [ "$seen" = 0 ] || [ "$rc" -ge 124 ]; then
+            echo "not ok - $mode guest ran (status $rc)"
+            fail=$((fail + 1))
+        fi
+    done
+    echo "$pass passed, $fail failed, $skip skipped"
+    [ "$fail" = 0 ]
+}
+
+# ---------------------------------------------------------------------------------------------- guest side
+T=/tmp/ocirt-v2
+CG=/sys/fs/cgroup
+rt() { timeout -k 5 60 "$OCIRT_BIN" --root "$T/state" "$@"; }
+
+# check NAME CMD...: runs CMD in a subshell with set -e; its output is shown only on failure.
+check() {
+    local name=$1 out rc
+    shift
+    # Not inside an `if`: there, bash would ignore set -e in the subshell too.
+    out=$( (set -e; "$@") 2>&1)
+    rc=$?
+    if [ "$rc" = 0 ]; then
+        echo "ok - $name"
+    else
+        echo "not ok - $name"
+        sed 's/^/#   /' <<<"$out"
+    fi
+}
+
+# bundle NAME ARGS...: a busybox bundle whose process runs ARGS, writable root, no terminal.
+bundle() {
+    local b=$T/$1
+    shift
+    mkdir -p "$b"
+    [ -d "$T/rootfs" ] || "$repo/scripts/make-rootfs.sh" "$T/rootfs" >/dev/null
+    ln -sfn "$T/rootfs" "$b/rootfs"
+    (cd "$b" && "$OCIRT_BIN" spec)
+    local args
+    args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+    jq --argjson a "$args" '.process.terminal=false | .process.args=$a | .root.readonly=false' \
+        "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+    echo "$b"
+}
+
+cfg() { local b=$1 f=$2; shift 2; jq "$@" "$f" "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"; }
+val() { tr -d '\n' <"$1"; }
+expect() { [ "$(val "$1")" = "$2" ] || { echo "$1: '$(val "$1")', expected '$2'"; return 1; }; }
+cleanup() { local id; for id in $(rt list -q 2>/dev/null); do rt delete --force "$id" >/dev/null 2>&1; done; }
+
+t_resources() {
+    local b
+    b=$(bundle res sleep 1000)
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/res" | .linux.resources={
+        "memory":{"limit":67108864,"swap":100663296,"reservation":1048576},
+        "cpu":{"shares":1024,"quota":50000,"period":100000},
+        "pids":{"limit":32},"blockIO":{"weight":500},
+        "unified":{"memory.high":"60000000"}}'
+    rt run -d -b "$b" res
+    local d=$CG/ocirt-v2/res
+    grep -qx "$(rt state res | jq .pid)" "$d/cgroup.procs"
+    expect "$d/memory.max" 67108864
+    expect "$d/memory.swap.max" 33554432
+    expect "$d/memory.low" 1048576
+    expect "$d/memory.high" 60000000
+    expect "$d/cpu.weight" 39
+    expect "$d/cpu.max" "50000 100000"
+    expect "$d/pids.max" 32
+    if [ -f "$d/io.bfq.weight" ]; then grep -q 'default 500' "$d/io.bfq.weight"
+    elif [ -f "$d/io.weight" ]; then grep -q 'default 4950' "$d/io.weight"; fi
+}
+
+t_update() {
+    rt update --memory 128m --cpu-share 512 --pids-limit 50 res
+    local d=$CG/ocirt-v2/res
+    expect "$d/memory.max" 134217728
+    expect "$d/cpu.weight" 20
+    expect "$d/pids.max" 50
+    echo '{"cpu":{"quota":20000,"period":100000}}' | rt update --resources - res
+    expect "$d/cpu.max" "20000 100000"
+}
+
+t_freeze() {
+    local d=$CG/ocirt-v2/res
+    rt pause res
+    [ "$(rt state res | jq -r .status)" = paused ]
+    expect "$d/cgroup.freeze" 1
+    grep -qx 'frozen 1' "$d/cgroup.events"
+    rt resume res
+    [ "$(rt state res | jq -r .status)" = running ]
+    grep -qx 'frozen 0' "$d/cgroup.events"
+}
+
+t_ps_events() {
+    [ "$(rt ps --format json res | jq length)" = 1 ]
+    rt events --stats res | jq -e '.type == "stats" and .data.memory.usage.limit == 134217728 and .data.pids.current == 1'
+}
+
+t_delete() {
+    rt exec -d res sleep 1000
+    rt kill res KILL
+    sleep 0.3
+    rt delete res
+    [ ! -e "$CG/ocirt-v2/res" ] && [ ! -e "$CG/ocirt-v2" ]
+}
+
+t_devices() {
+    local b
+    # mknod is allowed for every device by the default rules; opening needs an allow rule.
+    b=$(bundle dev sh -c 'mknod /tmp/null2 c 1 3 && echo x >/tmp/null2 && echo allowed-ok;
+        mknod /tmp/mem c 1 1 && head -c1 /tmp/mem >/dev/null 2>&1 || echo denied-ok')
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/dev" | .linux.resources={"devices":[{"allow":false,"access":"rwm"}]}'
+    local out
+    out=$(rt run -b "$b" dev)
+    echo "$out"
+    grep -qx allowed-ok <<<"$out" && grep -qx denied-ok <<<"$out"
+    rt delete dev 2>/dev/null || true
+}
+
+t_memory_oom() {
+    local b rc=0
+    b=$(bundle oom tail /dev/zero)
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/oom" | .linux.resources={"memory":{"limit":33554432,"swap":33554432}}'
+    rt run -d -b "$b" oom
+    timeout 20 "$OCIRT_BIN" --root "$T/state" events --interval 60s oom >"$T/events.out" || rc=$?
+    cat "$T/events.out"
+    grep -q '"type":"oom"' "$T/events.out"
+    grep -Eq 'oom_kill [1-9]' "$CG/ocirt-v2/oom/memory.events"
+    rt delete oom
+}
+
+t_pids_limit() {
+    local b
+    b=$(bundle pids sh -c 'i=0; while [ $i -lt 30 ]; do sleep 100 & i=$((i+1)); done 2>/dev/null; sleep 100')
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/pids" | .linux.resources={"pids":{"limit":10}}'
+    rt run -d -b "$b" pids
+    sleep 2
+    local d=$CG/ocirt-v2/pids
+    [ "$(val "$d/pids.current")" -le 10 ]
+    grep -Eq '^max [1-9]' "$d/pids.events"
+    rt delete --force pids
+    [ ! -e "$d" ]
+}
+
+t_unsupported() {
+    local b out
+    b=$(bundle bad true)
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/bad" | .linux.resources={"network":{"classID":1}}'
+    if out=$(rt run -b "$b" bad 2>&1); then echo "run succeeded"; return 1; fi
+    echo "$out"
+    grep -q 'linux.resources.network.classID' <<<"$out"
+    [ ! -e "$CG/ocirt-v2/bad" ]
+}
+
+t_no_systemd() {
+    local b out
+    b=$(bundle nosd true)
+    cfg "$b" '.linux.cgroupsPath="system.slice:ocirt:nosd"'
+    if out=$(rt --systemd-cgroup run -b "$b" nosd 2>&1); then echo "run succeeded"; return 1; fi
+    echo "$out"
+    grep -q 'systemd is not running' <<<"$out"
+}
+
+t_systemd() {
+    local b d unit=ocirt-sd1.scope
+    b=$(bundle sd1 sleep 1000)
+    cfg "$b" '.linux.cgroupsPath="system.slice:ocirt:sd1" | .linux.resources={
+        "memory":{"limit":67108864},"pids":{"limit":40},"cpu":{"shares":1024},
+        "devices":[{"allow":false,"access":"rwm"}]}'
+    rt --systemd-cgroup run -d -b "$b" sd1
+    d=$CG/system.slice/$unit
+    grep -qx "$(rt state sd1 | jq .pid)" "$d/cgroup.procs"
+    [ "$(systemctl show -P Delegate "$unit")" = yes ]
+    [ "$(systemctl show -P MemoryMax "$unit")" = 67108864 ]
+    [ "$(systemctl show -P TasksMax "$unit")" = 40 ]
+    expect "$d/memory.max" 67108864
+    expect "$d/pids.max" 40
+    expect "$d/cpu.weight" 39
+    rt --systemd-cgroup pause sd1
+    grep -qx 'frozen 1' "$d/cgroup.events"
+    rt --systemd-cgroup resume sd1
+    rt --systemd-cgroup update --memory 96m sd1
+    expect "$d/memory.max" 100663296
+    rt --systemd-cgroup delete --force sd1
+    sleep 0.5
+    [ ! -e "$d" ]
+    [ "$(systemctl show -P LoadState "$unit")" = not-found ]
+}
+
+guest_main() {
+    mkdir -p "$T/state"
+    trap cleanup EXIT
+    if [ "$1" = systemd ]; then
+        check "systemd driver: scope with Delegate, properties and files, pause, update, delete" t_systemd
+        return
+    fi
+    check "v2 driver: cgroup made, resources in files (shares->cpu.weight, blkio weight->io.weight, swap, unified)" t_resources
+    check "update: flags and --resources -" t_update
+    check "freeze: pause/resume through cgroup.freeze" t_freeze
+    check "ps --format json and events --stats" t_ps_events
+    check "delete kills what is left and removes the cgroup and the parent it made" t_delete
+    check "device filter: allowed device opens, denied device fails" t_devices
+    check "memory limit: OOM kill seen by events and memory.events" t_memory_oom
+    check "pids limit: forks beyond pids.max fail" t_pids_limit
+    check "a resource v2 lacks is an error naming the field, nothing left behind" t_unsupported
+    check "--systemd-cgroup without systemd: clear error" t_no_systemd
+}
+
+if [ "${1:-}" = --inside ]; then guest_main "${2:-cgroupfs}"; else host_main; fi
