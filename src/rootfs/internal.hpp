@@ -48,6 +48,12 @@ void move_onto(sys::Syscalls& s, BorrowedFd tree, BorrowedFd target, std::string
 
 // mount_setattr on an fd; recursive walks the subtree.
 void set_attrs(sys::Syscalls& s, BorrowedFd fd, const Attrs& a, bool recursive, std::string_view what);
+// tmpcopyup (copyup.cpp): a readable directory fd from an O_PATH one, and a recursive copy of files,
+// directories and symlinks with their modes and owners. Nothing is followed: symlinks are copied as links.
+OwnedFd reopen_dir(BorrowedFd path_fd, const std::string& what);
+void copy_tree(BorrowedFd from, BorrowedFd to, const std::string& what);
+// Applies op.propagation to the mount at op.destination (resolved inside root).
+void set_propagation(sys::Syscalls& s, BorrowedFd root, const MountOp& op);
 
 // MS_* and MOUNT_ATTR_* flags by name, for errors: "MS_BIND|MS_REC".
 std::string ms_names(unsigned long flags);

@@ -85,14 +85,8 @@ void mount_bind(sys::Syscalls& s, BorrowedFd root, const MountOp& op) {
             throw Error(errno, "mount_setattr MOUNT_ATTR_IDMAP", what);
     }
     move_onto(s, tree.borrow(), target.borrow(), what);
-    if (op.propagation != 0) {
-        struct mount_attr attr {};
-        attr.propagation = op.propagation & ~MS_REC;
-        unsigned flags = AT_EMPTY_PATH | ((op.propagation & MS_REC) ? AT_RECURSIVE : 0);
-        if (s.mount_setattr(tree.get(), "", flags, &attr, sizeof attr) < 0)
-            throw Error(errno, "mount_setattr propagation", describe(op, op.propagation));
-    }
 }
+
 
 // v1: a tmpfs holding one directory per hierarchy, each the container's view of that hierarchy (its own
 // cgroup bound from the host, or a cgroup mount when a cgroup namespace gives it its own root).
@@ -154,10 +148,25 @@ void run_mount(sys::Syscalls& s, BorrowedFd root, const MountOp& op) {
     }
     OwnedFd target = ensure_in_root(s, root, op.destination, true);
     refuse_procfs_target(s, target.borrow(), op);
+    // The directory being covered stays readable through this fd after the mount.
+    OwnedFd below = op.copy_up ? reopen_dir(target.borrow(), op.what) : OwnedFd();
     const char* data = op.data.empty() ? nullptr : op.data.c_str();
     if (s.mount(op.source.c_str(), FdPath(target.get()).c_str(), op.type.c_str(), op.flags, data) < 0)
         throw Error(errno, "mount", describe(op, op.flags));
+    if (op.copy_up) {
+        OwnedFd top = reopen_dir(open_in_root(s, root, op.destination).borrow(), op.what);
+        copy_tree(below.borrow(), top.borrow(), op.what + " (tmpcopyup)");
+    }
     finish(s, root, op);
+}
+
+void set_propagation(sys::Syscalls& s, BorrowedFd root, const MountOp& op) {
+    OwnedFd fd = open_in_root(s, root, op.destination);
+    struct mount_attr attr {};
+    attr.propagation = op.propagation & ~MS_REC;
+    unsigned flags = AT_EMPTY_PATH | ((op.propagation & MS_REC) ? AT_RECURSIVE : 0);
+    if (s.mount_setattr(fd.get(), "", flags, &attr, sizeof attr) < 0)
+        throw Error(errno, "mount_setattr propagation", describe(op, op.propagation));
 }
 
 }  // namespace ocirt::rootfs::detail

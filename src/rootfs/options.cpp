@@ -50,7 +50,7 @@ constexpr std::array<FlagOption, 36> kFlags{{
     {"nosymfollow", false, MS_NOSYMFOLLOW},
     {"bind", false, MS_BIND},
     {"rbind", false, MS_BIND | MS_REC},
-    // runc's tmpcopyup is not supported: it is accepted and ignored rather than passed to the filesystem.
+    // runc's tmpcopyup: no mount flag, parse_options records it as Options::copy_up.
     {"tmpcopyup", false, 0},
     {"auto", false, 0},
     {"noauto", false, 0},
@@ -196,6 +196,7 @@ std::string detail::attr_names(uint64_t attrs) {
 Options parse_options(const std::vector<std::string>& opts) {
     Options o;
     for (const auto& opt : opts) {
+        if (opt == "tmpcopyup") o.copy_up = true;
         if (apply_flag(o, opt) || apply_propagation(o, opt) || apply_recursive(o, opt)) continue;
         if (opt == "idmap" || opt == "ridmap") {
             o.idmap = true;

@@ -89,6 +89,7 @@ MountOp plan_mount(size_t i, const spec::Mount& m, const spec::Config& c, const 
     Options o = parse_options(m.options);
     op.propagation = o.propagation;
     op.recursive = o.recursive;
+    op.copy_up = o.copy_up && op.type == "tmpfs";
     op.attrs = bind_attrs(o);  // binds, and the binds a cgroup mount may turn into
     if ((o.flags & MS_BIND) || op.type == "bind") {
         op.kind = MountKind::bind;

@@ -27,6 +27,7 @@ struct Options {
     Attrs recursive;                // rro, rnosuid... (mount_setattr with AT_RECURSIVE)
     bool idmap = false;             // idmap / ridmap
     bool idmap_recursive = false;
+    bool copy_up = false;           // tmpcopyup: the new tmpfs starts with what the image had there
     std::string data;  // unknown options, comma-joined, in order (size=, mode=...)
 };
 
@@ -61,6 +62,7 @@ struct MountOp {
     Attrs recursive;          // all kinds: r* options, applied with AT_RECURSIVE
     unsigned long propagation = 0;
     bool idmap = false, idmap_recursive = false;
+    bool copy_up = false;  // fresh tmpfs only: copy the directory it covers into it
     std::vector<spec::IdMapping> uidMappings, gidMappings;
     int userns_fd = -1;  // for idmap: set in the parent by open_idmap_namespaces()
     bool cgroupns = false;

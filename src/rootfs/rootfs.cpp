@@ -63,6 +63,10 @@ void enter(sys::Syscalls& s, const Plan& p, bool no_pivot) {
     if (p.rootfs_propagation != 0)
         mount_or_throw(s, nullptr, "/", p.rootfs_propagation, "linux.rootfsPropagation");
     OwnedFd root = open_dir(s, "/");
+    // Detaching the old root made every mount below it a slave, the container's own included: the
+    // propagation a mount asked for is set again now.
+    for (const auto& op : p.mounts)
+        if (op.propagation != 0) detail::set_propagation(s, root.borrow(), op);
     detail::readonly_paths(s, root.borrow(), p);
     detail::mask_paths(s, root.borrow(), p);
     // Last, once nothing more needs to be created in the root's own filesystem.

@@ -15,6 +15,7 @@
 #include "base/log.hpp"
 #include "ipc/channel.hpp"
 #include "process/terminal.hpp"
+#include "rootfs/rootfs.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/init.hpp"
 #include "runtime/start_socket.hpp"
@@ -134,6 +135,8 @@ Created create_container(const CreateOptions& o) {
     if (cfg.process->terminal && !o.console_socket.empty())
         console_socket = process::connect_console_socket(o.console_socket);
     std::vector<OwnedFd> join_fds = namespaces::open_joins(c.prepared.ns.child_joins);
+    // Idmapped mounts need a user namespace per mapping, made here and kept open until the child mounted.
+    std::vector<OwnedFd> idmap_fds = rootfs::open_idmap_namespaces(c.prepared.rootfs);
     namespaces::join_for_children(c.prepared.ns.parent_joins);
     auto [parent_end, child_end] = ipc::Channel::make_pair();
     sys::procfs::handle();  // opened here so the child inherits the host's procfs instance

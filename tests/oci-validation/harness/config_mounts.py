@@ -104,10 +104,14 @@ def _(b, s):
     owned = os.path.join(src, 'owned')
     with open(owned, 'w') as f:
         f.write('x')
-    os.chown(owned, 1000, 1000)
+    # The mapping is written to the mount's user namespace as linux.uidMappings are (containerID hostID
+    # size), and the kernel reads an on-disk id as an id of that namespace: a file stored as 2000 is seen
+    # as 1000. This is what runc, crun and ocirt do (the use case: a volume stored with the container's ids
+    # appears as the host ids its user namespace maps them to).
+    os.chown(owned, 2000, 2000)
     mapping = [{'containerID': 2000, 'hostID': 1000, 'size': 10}]
     b.add_mount('/ocv/idmap', src, ['bind', 'idmap'], uidMappings=mapping, gidMappings=mapping)
-    b.host['owners']['/ocv/idmap/owned'] = '2000:2000'
+    b.host['owners']['/ocv/idmap/owned'] = '1000:1000'
 
 
 @rejected_case('mounts/bind-source-missing')
