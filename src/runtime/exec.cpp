@@ -1,6 +1,7 @@
 #include "runtime/exec.hpp"
 
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -87,6 +88,9 @@ struct ExecChild {
     try {
         const Prepared& p = *a.prepared;
         const spec::Process& proc = *a.proc;
+        // Non-dumpable before entering the container: its processes must not reach our binary through
+        // /proc/<pid>/exe (CVE-2019-5736); execve resets the flag.
+        check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
         a.channel->expect(ipc::Msg::go);  // we are in the container's cgroup now
         // One setns on the pidfd joins all namespaces at once, the user namespace first as the kernel orders it.
         if (a.ns_flags && ::setns(a.init_pidfd, static_cast<int>(a.ns_flags)) < 0)

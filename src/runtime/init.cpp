@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -100,6 +101,10 @@ std::string container_view(std::string s, bool started) {
     const spec::Process& proc = *p.config.process;
     sys::Syscalls& sys = sys::real();
 
+    // Until execve replaces it, this process is the ocirt binary: non-dumpable, processes of the container
+    // (a joined pid namespace may already have some) cannot open /proc/<pid>/exe to reach the binary
+    // (CVE-2019-5736) without CAP_SYS_PTRACE. execve resets the flag for the container's own process.
+    check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
     a.channel->expect(ipc::Msg::go);  // we are in our cgroup and our id maps are written
     become_root_in_new_userns(p);
     namespaces::enter(sys, p.ns, *a.join_fds);
