@@ -78,7 +78,12 @@ void validate_id(const std::string& id) {
 
 StateDir StateDir::create(const std::string& root, const std::string& id) {
     validate_id(id);
-    if (::mkdir(root.c_str(), 0711) < 0 && errno != EEXIST) throw Error(errno, "mkdir", root);
+    // containerd's shim passes --root /run/containerd/runc/<namespace> and expects it to be made.
+    for (size_t i = 1; i <= root.size(); ++i) {
+        if (i != root.size() && root[i] != '/') continue;
+        std::string part = root.substr(0, i);
+        if (::mkdir(part.c_str(), 0711) < 0 && errno != EEXIST) throw Error(errno, "mkdir", part);
+    }
     std::string path = root + "/" + id;
     if (::mkdir(path.c_str(), 0711) < 0) {
         if (errno == EEXIST) throw Error("container \"" + id + "\" already exists");
