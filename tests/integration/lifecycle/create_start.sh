@@ -168,7 +168,22 @@ test_delete_force_running() {
     [ $tries -gt 0 ] || fail "process $pid still runs after delete --force"
 }
 
+# containerd's shim passes --root /run/containerd/runc/NAMESPACE, whose parents may not exist yet.
+test_root_parents_created() {
+    requires_cmd run
+    local b id deep=$IT_TMP/deep/a/b/root out
+    b=$(new_bundle deeproot echo ran)
+    id=$(new_id deeproot)
+    out=$(timeout -k 5 "$RT_TIMEOUT" "$RUNTIME" --root "$deep" run -b "$b" "$id") || {
+        "$RUNTIME" --root "$deep" delete -f "$id" > /dev/null 2>&1 || true
+        fail "run with --root $deep (parents missing) failed"
+    }
+    assert_eq "$out" ran
+    [ -d "$deep" ] || fail "--root $deep was not created"
+}
+
 run_test "create, start, state, kill, delete" test_create_start_kill_delete
+run_test "--root is created with its missing parents" test_root_parents_created
 run_test "state reports id, bundle, status, pid, annotations, ociVersion" test_state_fields
 run_test "create without --bundle uses the working directory" test_bundle_defaults_to_cwd
 run_test "create --pid-file writes the container pid" test_pid_file

@@ -102,6 +102,18 @@ test_run_missing_program() {
     assert_fails rt state "$id"
 }
 
+# Podman turns these words of the runtime's error into exit codes 127 and 126 (it matches them without case).
+test_run_exec_error_messages() {
+    requires_cmd run
+    local b err
+    b=$(new_bundle enoent /no/such/program)
+    err=$(rt run -b "$b" "$(new_id enoent)" 2>&1 >/dev/null) && fail "run of a missing program succeeded"
+    grep -qi 'no such file or directory' <<<"$err" || fail "no 'no such file or directory' in: $err"
+    b=$(new_bundle eacces /etc/passwd)
+    err=$(rt run -b "$b" "$(new_id eacces)" 2>&1 >/dev/null) && fail "run of a non-executable file succeeded"
+    grep -qi 'permission denied' <<<"$err" || fail "no 'permission denied' in: $err"
+}
+
 test_run_readonly_rootfs() {
     requires_cmd run
     local b out
@@ -121,5 +133,6 @@ run_test "run forwards SIGTERM to the container process" test_run_forwards_signa
 run_test "run applies cwd, env, hostname, user and rlimits" test_run_process_settings
 run_test "the process is pid 1 of a new pid namespace" test_run_pid_namespace
 run_test "run of a missing program fails and leaves nothing" test_run_missing_program
+run_test "exec errors say 'no such file or directory' and 'permission denied'" test_run_exec_error_messages
 run_test "root.readonly makes / read-only" test_run_readonly_rootfs
 finish
