@@ -20,8 +20,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" > /tmp/ocirt-apt.log 2>&1 || {
+# Wait for a dpkg lock held by another apt run instead of failing at once.
+lock=(-o DPkg::Lock::Timeout=600)
+apt-get "${lock[@]}" update -qq
+apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" > /tmp/ocirt-apt.log 2>&1 || {
     tail -30 /tmp/ocirt-apt.log >&2
     exit 1
 }
