@@ -38,7 +38,9 @@
 # Cleanup: after every test, containers left in $IT_ROOT are deleted with `rt delete --force`; then anything the
 # runtime failed to remove (processes of test containers, mounts under $IT_TMP, cgroups or state
 # entries named after our ids) is reported as a leak, which fails that test, and removed by force. On exit
-# (even after a failure or a signal) $IT_TMP is unmounted and deleted.
+# (even after a failure or a signal) $IT_TMP is unmounted and deleted. A test that sets linux.cgroupsPath
+# should put the container id (new_id) in it, e.g. "/$id" or "/ocirt-test/$id", so that the leak check sees
+# the cgroup; a test that mounts something itself must unmount it (mounts under $IT_TMP count as leaks).
 
 set -u
 
