@@ -1,6 +1,6 @@
 #include "cgroups/systemd_bus.hpp"
 
-#include <systemd/sd-bus.h>
+#include "cgroups/sd_bus_api.hpp"
 #include <unistd.h>
 
 #include <cstring>
@@ -22,33 +22,33 @@ void ok(int rc, const std::string& what) {
 
 struct Message {
     sd_bus_message* m = nullptr;
-    ~Message() { sd_bus_message_unref(m); }
+    ~Message() { sdbus().message_unref_(m); }
 };
 
 struct BusError {
     sd_bus_error e = SD_BUS_ERROR_NULL;
-    ~BusError() { sd_bus_error_free(&e); }
+    ~BusError() { sdbus().error_free_(&e); }
 };
 
 void append_property(sd_bus_message* m, const Property& p) {
-    ok(sd_bus_message_open_container(m, 'r', "sv"), "sd-bus: build property");
-    ok(sd_bus_message_append(m, "s", p.name.c_str()), "sd-bus: build property " + p.name);
+    ok(sdbus().message_open_container_(m, 'r', "sv"), "sd-bus: build property");
+    ok(sdbus().message_append_(m, "s", p.name.c_str()), "sd-bus: build property " + p.name);
     int rc = std::visit(
         [&](const auto& v) -> int {
             using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, bool>) return sd_bus_message_append(m, "v", "b", v ? 1 : 0);
-            else if constexpr (std::is_same_v<T, uint64_t>) return sd_bus_message_append(m, "v", "t", v);
-            else if constexpr (std::is_same_v<T, std::string>) return sd_bus_message_append(m, "v", "s", v.c_str());
+            if constexpr (std::is_same_v<T, bool>) return sdbus().message_append_(m, "v", "b", v ? 1 : 0);
+            else if constexpr (std::is_same_v<T, uint64_t>) return sdbus().message_append_(m, "v", "t", v);
+            else if constexpr (std::is_same_v<T, std::string>) return sdbus().message_append_(m, "v", "s", v.c_str());
             else {
-                int r = sd_bus_message_open_container(m, 'v', "au");
-                if (r >= 0) r = sd_bus_message_append_array(m, 'u', v.data(), v.size() * sizeof(uint32_t));
-                if (r >= 0) r = sd_bus_message_close_container(m);
+                int r = sdbus().message_open_container_(m, 'v', "au");
+                if (r >= 0) r = sdbus().message_append_array_(m, 'u', v.data(), v.size() * sizeof(uint32_t));
+                if (r >= 0) r = sdbus().message_close_container_(m);
                 return r;
             }
         },
         p.value);
     ok(rc, "sd-bus: build property " + p.name);
-    ok(sd_bus_message_close_container(m), "sd-bus: build property");
+    ok(sdbus().message_close_container_(m), "sd-bus: build property");
 }
 
 struct JobWait {
@@ -61,7 +61,7 @@ int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* w = static_cast<JobWait*>(userdata);
     uint32_t id;
     const char *path, *unit, *result;
-    if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0) return 0;
+    if (sdbus().message_read_(m, "uoss", &id, &path, &unit, &result) < 0) return 0;
     if (w->job == path) {
         w->done = true;
         w->result = result;
@@ -82,23 +82,23 @@ struct Bus::Impl {
     void call_job(const char* method, const std::string& unit, void (*fill)(sd_bus_message*, const void*),
                   const void* arg) {
         Message m;
-        ok(sd_bus_message_new_method_call(bus, &m.m, kDest, kPath, kManager, method), "sd-bus: new call");
+        ok(sdbus().message_new_method_call_(bus, &m.m, kDest, kPath, kManager, method), "sd-bus: new call");
         fill(m.m, arg);
         BusError err;
         Message reply;
         wait = JobWait{};
-        int rc = sd_bus_call(bus, m.m, kTimeoutUs, &err.e, &reply.m);
+        int rc = sdbus().call_(bus, m.m, kTimeoutUs, &err.e, &reply.m);
         if (rc < 0)
             throw Error(std::string("systemd ") + method + " " + unit + ": " +
                         (err.e.message ? err.e.message : std::strerror(-rc)) + (err.e.name ? std::string(" (") + err.e.name + ")" : ""));
         const char* job = nullptr;
-        if (sd_bus_message_read(reply.m, "o", &job) < 0 || job == nullptr) return;
+        if (sdbus().message_read_(reply.m, "o", &job) < 0 || job == nullptr) return;
         wait.job = job;
         for (int i = 0; !wait.done && i < 300; ++i) {
-            while ((rc = sd_bus_process(bus, nullptr)) > 0) {
+            while ((rc = sdbus().process_(bus, nullptr)) > 0) {
             }
             ok(rc, "sd-bus: process");
-            if (!wait.done) ok(sd_bus_wait(bus, 100'000), "sd-bus: wait");
+            if (!wait.done) ok(sdbus().wait_(bus, 100'000), "sd-bus: wait");
         }
         if (!wait.done) throw Error(std::string("systemd ") + method + " " + unit + ": job did not finish in 30 s");
         if (wait.result != "done")
@@ -113,29 +113,29 @@ Bus::Bus() : impl_(new Impl) {
         // The private socket works without a D-Bus daemon, as systemctl does for root.
         int rc = -1;
         if (::geteuid() == 0 && ::access("/run/systemd/private", F_OK) == 0) {
-            rc = sd_bus_new(&impl_->bus);
-            if (rc >= 0) rc = sd_bus_set_address(impl_->bus, "unix:path=/run/systemd/private");
-            if (rc >= 0) rc = sd_bus_start(impl_->bus);
-            if (rc < 0) impl_->bus = sd_bus_unref(impl_->bus);
+            rc = sdbus().new_(&impl_->bus);
+            if (rc >= 0) rc = sdbus().set_address_(impl_->bus, "unix:path=/run/systemd/private");
+            if (rc >= 0) rc = sdbus().start_(impl_->bus);
+            if (rc < 0) impl_->bus = sdbus().unref_(impl_->bus);
         }
-        if (rc < 0) ok(sd_bus_open_system(&impl_->bus), "--systemd-cgroup: connect to the system D-Bus");
-        ok(sd_bus_match_signal(impl_->bus, &impl_->slot, nullptr, kPath, kManager, "JobRemoved", on_job_removed,
+        if (rc < 0) ok(sdbus().open_system_(&impl_->bus), "--systemd-cgroup: connect to the system D-Bus");
+        ok(sdbus().match_signal_(impl_->bus, &impl_->slot, nullptr, kPath, kManager, "JobRemoved", on_job_removed,
                                &impl_->wait),
            "sd-bus: match JobRemoved");
         // systemd emits job signals only to subscribed clients; a failure only costs the wait.
         BusError err;
-        sd_bus_call_method(impl_->bus, kDest, kPath, kManager, "Subscribe", &err.e, nullptr, "");
+        sdbus().call_method_(impl_->bus, kDest, kPath, kManager, "Subscribe", &err.e, nullptr, "");
     } catch (...) {
-        sd_bus_slot_unref(impl_->slot);
-        sd_bus_flush_close_unref(impl_->bus);
+        sdbus().slot_unref_(impl_->slot);
+        sdbus().flush_close_unref_(impl_->bus);
         delete impl_;
         throw;
     }
 }
 
 Bus::~Bus() {
-    sd_bus_slot_unref(impl_->slot);
-    sd_bus_flush_close_unref(impl_->bus);
+    sdbus().slot_unref_(impl_->slot);
+    sdbus().flush_close_unref_(impl_->bus);
     delete impl_;
 }
 
@@ -148,23 +148,23 @@ struct StartArgs {
 
 void fill_start(sd_bus_message* m, const void* arg) {
     const auto* a = static_cast<const StartArgs*>(arg);
-    ok(sd_bus_message_append(m, "ss", a->unit->c_str(), "fail"), "sd-bus: build StartTransientUnit");
-    ok(sd_bus_message_open_container(m, 'a', "(sv)"), "sd-bus: build StartTransientUnit");
+    ok(sdbus().message_append_(m, "ss", a->unit->c_str(), "fail"), "sd-bus: build StartTransientUnit");
+    ok(sdbus().message_open_container_(m, 'a', "(sv)"), "sd-bus: build StartTransientUnit");
     for (const auto& p : *a->props) append_property(m, p);
-    ok(sd_bus_message_close_container(m), "sd-bus: build StartTransientUnit");
-    ok(sd_bus_message_append(m, "a(sa(sv))", 0), "sd-bus: build StartTransientUnit");
+    ok(sdbus().message_close_container_(m), "sd-bus: build StartTransientUnit");
+    ok(sdbus().message_append_(m, "a(sa(sv))", 0), "sd-bus: build StartTransientUnit");
 }
 
 void fill_set(sd_bus_message* m, const void* arg) {
     const auto* a = static_cast<const StartArgs*>(arg);
-    ok(sd_bus_message_append(m, "sb", a->unit->c_str(), 1), "sd-bus: build SetUnitProperties");
-    ok(sd_bus_message_open_container(m, 'a', "(sv)"), "sd-bus: build SetUnitProperties");
+    ok(sdbus().message_append_(m, "sb", a->unit->c_str(), 1), "sd-bus: build SetUnitProperties");
+    ok(sdbus().message_open_container_(m, 'a', "(sv)"), "sd-bus: build SetUnitProperties");
     for (const auto& p : *a->props) append_property(m, p);
-    ok(sd_bus_message_close_container(m), "sd-bus: build SetUnitProperties");
+    ok(sdbus().message_close_container_(m), "sd-bus: build SetUnitProperties");
 }
 
 void fill_stop(sd_bus_message* m, const void* arg) {
-    ok(sd_bus_message_append(m, "ss", static_cast<const std::string*>(arg)->c_str(), "replace"), "sd-bus: build StopUnit");
+    ok(sdbus().message_append_(m, "ss", static_cast<const std::string*>(arg)->c_str(), "replace"), "sd-bus: build StopUnit");
 }
 
 }  // namespace
@@ -188,7 +188,7 @@ void Bus::stop(const std::string& unit) {
         if (std::string(e.what()).find("NoSuchUnit") == std::string::npos) throw;
     }
     BusError err;
-    sd_bus_call_method(impl_->bus, kDest, kPath, kManager, "ResetFailedUnit", &err.e, nullptr, "s", unit.c_str());
+    sdbus().call_method_(impl_->bus, kDest, kPath, kManager, "ResetFailedUnit", &err.e, nullptr, "s", unit.c_str());
 }
 
 }  // namespace ocirt::cgroups::systemd
