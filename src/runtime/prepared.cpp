@@ -70,6 +70,9 @@ Prepared prepare_bundle(const std::string& bundle_arg) {
     // Checked here: after pivot_root the child can no longer see which LSMs the host runs.
     security::check_lsm_support(p.config);
     if (l.intelRdt) check_intel_rdt();
+    // Moving host interfaces in (with their addresses) needs netlink work ocirt does not have yet; an
+    // ignored field would leave the container without the network it asked for.
+    if (!l.netDevices.empty()) throw Error("linux.netDevices: not supported by ocirt yet");
     plan_process(*p.config.process, &l, p);
     return p;
 }
