@@ -193,6 +193,16 @@ std::string detail::attr_names(uint64_t attrs) {
     return out.empty() ? "0" : out;
 }
 
+std::vector<std::string> known_mount_options() {
+    std::vector<std::string> out;
+    for (const auto& f : kFlags) out.emplace_back(f.name);
+    for (const auto& p : kPropagation) out.emplace_back(p.name);
+    for (const auto& r : kRecursive) out.emplace_back(r.name);
+    out.emplace_back("idmap");
+    out.emplace_back("ridmap");
+    return out;
+}
+
 Options parse_options(const std::vector<std::string>& opts) {
     Options o;
     for (const auto& opt : opts) {

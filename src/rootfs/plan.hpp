@@ -33,6 +33,8 @@ struct Options {
 
 // Parses mount(8) options; unknown ones go to data. Pure.
 Options parse_options(const std::vector<std::string>& opts);
+// Every option name parse_options understands (for `ocirt features`); anything else becomes filesystem data.
+std::vector<std::string> known_mount_options();
 
 enum class MountKind {
     fresh,      // a new filesystem: mount(source, target, type, flags, data)
