@@ -191,6 +191,38 @@ void check_io_priority(Context& ctx, const Json* process) {
     ctx.tap.eq("process.ioPriority (class<<13|priority)", want, got);
 }
 
+// "0-2,5" -> "0,1,2,5": both sides of the comparison in one canonical form.
+std::string expand_cpu_list(const std::string& list) {
+    std::string out;
+    size_t i = 0;
+    while (i < list.size()) {
+        size_t end = list.find(',', i);
+        if (end == std::string::npos) end = list.size();
+        std::string part = list.substr(i, end - i);
+        size_t dash = part.find('-');
+        long lo = std::stol(part.substr(0, dash));
+        long hi = dash == std::string::npos ? lo : std::stol(part.substr(dash + 1));
+        for (long c = lo; c <= hi; ++c) out += (out.empty() ? "" : ",") + std::to_string(c);
+        i = end + 1;
+    }
+    return out;
+}
+
+// execCPUAffinity.final is the affinity the process is exec'd with; initial only applies to the runtime's
+// own steps before it, which cannot be seen from here.
+void check_cpu_affinity(Context& ctx, const Json* process) {
+    const Json* aff = member(process, "execCPUAffinity");
+    auto final_list = str(aff, "final");
+    if (aff == nullptr || !final_list) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    std::string got;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        for (int c = 0; c < CPU_SETSIZE; ++c)
+            if (CPU_ISSET(c, &set)) got += (got.empty() ? "" : ",") + std::to_string(c);
+    ctx.tap.eq("process.execCPUAffinity.final", expand_cpu_list(*final_list), got);
+}
+
 }  // namespace
 
 void check_process(Context& ctx) {
@@ -205,6 +237,7 @@ void check_process(Context& ctx) {
     check_personality(ctx);
     check_scheduler(ctx, process);
     check_io_priority(ctx, process);
+    check_cpu_affinity(ctx, process);
 }
 
 }  // namespace ocv

@@ -248,6 +248,17 @@ for _cls, _prio in [('IOPRIO_CLASS_BE', 3), ('IOPRIO_CLASS_IDLE', 7), ('IOPRIO_C
     ioprio_case(_cls, _prio)
 
 
+def cpu_affinity_case(name, affinity):
+    @config_case(f'process/execCPUAffinity-{name}', ('process.execCPUAffinity',))
+    def _(b, s):
+        b.process['execCPUAffinity'] = affinity
+
+
+# CPU 0 exists on every host; "0-0" checks the range form.
+cpu_affinity_case('final', {'final': '0'})
+cpu_affinity_case('initial-and-final', {'initial': '0', 'final': '0-0'})
+
+
 def mempolicy_case(policy):
     @config_case(f'linux/memoryPolicy-{policy["mode"]}', ('linux.memoryPolicy',))
     def _(b, s):
