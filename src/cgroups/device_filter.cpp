@@ -82,8 +82,17 @@ OwnedFd load(const std::vector<bpf_insn>& prog) {
     a.insn_cnt = static_cast<uint32_t>(prog.size());
     a.license = reinterpret_cast<uint64_t>(license);
     long fd = bpf(BPF_PROG_LOAD, a);
-    if (fd < 0) throw Error(errno, "bpf(BPF_PROG_LOAD) of the device filter");
-    return OwnedFd(static_cast<int>(fd));
+    if (fd >= 0) return OwnedFd(static_cast<int>(fd));
+    int err = errno;
+    // Load again with the verifier's log, only to say why.
+    std::string log(16384, '\0');
+    a.log_level = 1;
+    a.log_buf = reinterpret_cast<uint64_t>(log.data());
+    a.log_size = static_cast<uint32_t>(log.size());
+    bpf(BPF_PROG_LOAD, a);
+    log.resize(std::strlen(log.c_str()));
+    while (!log.empty() && log.back() == '\n') log.pop_back();
+    throw Error(err, "bpf(BPF_PROG_LOAD) of the device filter", log.empty() ? "" : "(verifier: " + log + ")");
 }
 
 uint32_t prog_id(BorrowedFd prog) {
@@ -135,6 +144,9 @@ std::vector<bpf_insn> build_device_filter(const std::vector<spec::DeviceCgroupRu
     for (auto it = rules.rbegin(); it != rules.rend(); ++it) {
         auto block = rule_block(*it);
         p.insert(p.end(), block.begin(), block.end());
+        // A rule for every device and access decides alone: the rules before it can never be reached, and
+        // the verifier refuses unreachable instructions.
+        if (block.size() == 2) return p;
     }
     p.push_back(alu_imm(BPF_MOV, 0, 0));
     p.push_back(exit_insn());

@@ -50,6 +50,11 @@ host_main() {
 T=/tmp/ocirt-v2
 CG=/sys/fs/cgroup
 rt() { timeout -k 5 60 "$OCIRT_BIN" --root "$T/state" "$@"; }
+# run_d [RT_FLAGS...] BUNDLE ID: run -d with the container's stdio on a log file, not on check()'s pipe.
+run_d() {
+    local id=${*: -1} b=${*: -2:1}
+    rt "${@:1:$#-2}" run -d -b "$b" "$id" </dev/null >"$T/$id.log" 2>&1 || { cat "$T/$id.log"; return 1; }
+}
 
 # check NAME CMD...: runs CMD in a subshell with set -e; its output is shown only on failure.
 check() {
@@ -94,7 +99,7 @@ t_resources() {
         "cpu":{"shares":1024,"quota":50000,"period":100000},
         "pids":{"limit":32},"blockIO":{"weight":500},
         "unified":{"memory.high":"60000000"}}'
-    rt run -d -b "$b" res
+    run_d "$b" res
     local d=$CG/ocirt-v2/res
     grep -qx "$(rt state res | jq .pid)" "$d/cgroup.procs"
     expect "$d/memory.max" 67108864
@@ -135,7 +140,7 @@ t_ps_events() {
 }
 
 t_delete() {
-    rt exec -d res sleep 1000
+    rt exec -d res sleep 1000 </dev/null >/dev/null 2>&1
     rt kill res KILL
     sleep 0.3
     rt delete res
@@ -159,7 +164,7 @@ t_memory_oom() {
     local b rc=0
     b=$(bundle oom tail /dev/zero)
     cfg "$b" '.linux.cgroupsPath="/ocirt-v2/oom" | .linux.resources={"memory":{"limit":33554432,"swap":33554432}}'
-    rt run -d -b "$b" oom
+    run_d "$b" oom
     timeout 20 "$OCIRT_BIN" --root "$T/state" events --interval 60s oom >"$T/events.out" || rc=$?
     cat "$T/events.out"
     grep -q '"type":"oom"' "$T/events.out"
@@ -171,7 +176,7 @@ t_pids_limit() {
     local b
     b=$(bundle pids sh -c 'i=0; while [ $i -lt 30 ]; do sleep 100 & i=$((i+1)); done 2>/dev/null; sleep 100')
     cfg "$b" '.linux.cgroupsPath="/ocirt-v2/pids" | .linux.resources={"pids":{"limit":10}}'
-    rt run -d -b "$b" pids
+    run_d "$b" pids
     sleep 2
     local d=$CG/ocirt-v2/pids
     [ "$(val "$d/pids.current")" -le 10 ]
@@ -205,7 +210,7 @@ t_systemd() {
     cfg "$b" '.linux.cgroupsPath="system.slice:ocirt:sd1" | .linux.resources={
         "memory":{"limit":67108864},"pids":{"limit":40},"cpu":{"shares":1024},
         "devices":[{"allow":false,"access":"rwm"}]}'
-    rt --systemd-cgroup run -d -b "$b" sd1
+    run_d --systemd-cgroup "$b" sd1
     d=$CG/system.slice/$unit
     grep -qx "$(rt state sd1 | jq .pid)" "$d/cgroup.procs"
     [ "$(systemctl show -P Delegate "$unit")" = yes ]

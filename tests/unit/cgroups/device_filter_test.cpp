@@ -70,6 +70,10 @@ TEST_CASE("device filter: later rules win, nothing matched is denied", "[cgroups
     CHECK(run(allow_all_but, kChar, kR, 1, 5) == 1);
     CHECK(run(allow_all_but, kChar, kW, 1, 5) == 0);
     CHECK(run(allow_all_but, kBlock, kR | kW, 7, 0) == 1);
+    // The verifier refuses unreachable code: nothing may follow a rule that matches every request.
+    auto deny_all = build_device_filter({rule(true, "c", 1, 3, "rwm"), rule(false, "a", std::nullopt, std::nullopt, "rwm")});
+    CHECK(deny_all.size() == 8);
+    CHECK(run(deny_all, kChar, kR, 1, 3) == 0);
     auto empty = build_device_filter({});
     CHECK(run(empty, kChar, kR, 1, 3) == 0);
     auto defaults = build_device_filter(default_device_rules());
