@@ -45,6 +45,8 @@ void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
 }
 
+}  // namespace
+
 std::string timestamp() {
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -56,7 +58,6 @@ std::string timestamp() {
     return buf;
 }
 
-}  // namespace
 
 void configure(std::string_view path, Format format, bool debug) {
     g_format = format;

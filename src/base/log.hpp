@@ -2,6 +2,7 @@
 // conmon parse from --log. Debug messages are dropped unless --debug is set.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace ocirt::log {
@@ -18,6 +19,9 @@ inline void debug(std::string_view m) { write(Level::debug, m); }
 inline void info(std::string_view m) { write(Level::info, m); }
 inline void warn(std::string_view m) { write(Level::warning, m); }
 inline void error(std::string_view m) { write(Level::error, m); }
+
+// Now as RFC 3339 UTC with nanoseconds ("2026-11-22T04:01:00.110531251Z"), as runc writes times.
+std::string timestamp();
 
 // True when errors also belong on stderr: runc prints fatal errors to stderr even when --log is a file.
 bool logging_to_file();

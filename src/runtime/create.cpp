@@ -26,17 +26,6 @@
 namespace ocirt::runtime {
 namespace {
 
-std::string now_rfc3339() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tm t{};
-    gmtime_r(&ts.tv_sec, &t);
-    char buf[64];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
-    snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
-    return buf;
-}
-
 // Undoes a half-made container unless commit() was called: kill and reap the child, remove the cgroup and
 // the state directory. Errors while undoing are logged, never thrown over the original one.
 class Undo {
@@ -119,7 +108,7 @@ Created create_container(const CreateOptions& o) {
     c.st.id = o.id;
     c.st.bundle = c.prepared.bundle;
     c.st.rootfs = c.prepared.rootfs.root;
-    c.st.created = now_rfc3339();
+    c.st.created = log::timestamp();
     c.st.owner = ::geteuid();
     c.st.annotations = cfg.annotations;
     c.st.systemd_cgroup = o.systemd_cgroup;
