@@ -141,12 +141,14 @@ stats() { # microseconds on stdin -> "median mean p10 p90 min" in ms
         p10 = a[int(n * 0.1) + 1]; p90 = a[int(n * 0.9) > 0 ? int(n * 0.9) : 1]
         printf "%.2f %.2f %.2f %.2f %.2f\n", med / 1000, s / n / 1000, p10 / 1000, p90 / 1000, a[1] / 1000 }'
 }
-printf '\n%-8s %10s %10s %10s %10s %10s %12s\n' runtime "median ms" "mean ms" "p10 ms" "p90 ms" "min ms" "peak RSS MB"
+w=8
+for name in "${names[@]}"; do [ ${#name} -le $w ] || w=${#name}; done
+printf '\n%-*s %10s %10s %10s %10s %10s %12s\n' "$w" runtime "median ms" "mean ms" "p10 ms" "p90 ms" "min ms" "peak RSS MB"
 declare -A med=()
 for name in "${names[@]}"; do
     read -r m mean p10 p90 mn < <(tr ' ' '\n' <<<"${times[$name]}" | grep . | stats)
     med[$name]=$m
-    printf '%-8s %10s %10s %10s %10s %10s %12s\n' "$name" "$m" "$mean" "$p10" "$p90" "$mn" \
+    printf '%-*s %10s %10s %10s %10s %10s %12s\n' "$w" "$name" "$m" "$mean" "$p10" "$p90" "$mn" \
         "$(awk -v k="${rss[$name]}" 'BEGIN { printf "%.1f", k / 1024 }')"
 done
 echo
