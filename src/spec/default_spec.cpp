@@ -170,7 +170,7 @@ std::string default_spec_json(bool rootless) {
     key(w, "readonly");
     w.Bool(true);
     w.EndObject();
-    member(w, "hostname", "runc");
+    member(w, "hostname", "ocirt");
     write_mounts(w, rootless);
     write_linux(w, rootless);
     w.EndObject();

@@ -15,7 +15,7 @@ TEST_CASE("default spec: parses, validates and matches runc's defaults", "[spec]
     CHECK(c.ociVersion == "1.3.0");
     CHECK(c.root->path == "rootfs");
     CHECK(c.root->readonly);
-    CHECK(c.hostname == "runc");
+    CHECK(c.hostname == "ocirt");
     REQUIRE(c.process);
     CHECK(c.process->terminal);
     CHECK(c.process->args == std::vector<std::string>{"sh"});
