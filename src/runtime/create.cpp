@@ -116,7 +116,8 @@ Created create_container(const CreateOptions& o) {
     cgroups::Options copts{cfg.linux_->cgroupsPath.value_or(""), o.id, o.systemd_cgroup, ::geteuid() != 0};
     c.cgroup = cgroups::make_manager(copts);
     c.cgroup->create();
-    if (cfg.linux_->resources) c.cgroup->apply(*cfg.linux_->resources);
+    // resources_for adds allow rules for linux.devices to the configured device list.
+    c.cgroup->apply(cgroups::resources_for(*cfg.linux_));
     c.st.cgroup = c.cgroup->saved_path();
 
     OwnedFd start_listener = listen_start_socket(c.dir);
