@@ -116,8 +116,9 @@ Created create_container(const CreateOptions& o) {
     cgroups::Options copts{cfg.linux_->cgroupsPath.value_or(""), o.id, o.systemd_cgroup, ::geteuid() != 0};
     c.cgroup = cgroups::make_manager(copts);
     c.cgroup->create();
-    // resources_for adds allow rules for linux.devices to the configured device list.
-    c.cgroup->apply(cgroups::resources_for(*cfg.linux_));
+    // linux.resources as given: an allow rule for a linux.devices node must come from the config, so a deny
+    // in linux.resources.devices keeps its meaning (the conformance suite's devices/* cases check this).
+    if (cfg.linux_->resources) c.cgroup->apply(*cfg.linux_->resources);
     c.st.cgroup = c.cgroup->saved_path();
 
     OwnedFd start_listener = listen_start_socket(c.dir);
