@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "sys/scm.hpp"
 
 namespace ocirt::ipc {
 namespace {
@@ -37,22 +38,8 @@ void Channel::send(Msg type, const std::string& payload, BorrowedFd fd) const {
     if (payload.size() > kMaxPayload) throw Error("ipc: message too large");
     uint32_t t = static_cast<uint32_t>(type);
     iovec iov[2] = {{&t, sizeof t}, {const_cast<char*>(payload.data()), payload.size()}};
-    msghdr mh{};
-    mh.msg_iov = iov;
-    mh.msg_iovlen = payload.empty() ? 1 : 2;
-    alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
-    if (fd.valid()) {
-        mh.msg_control = cbuf;
-        mh.msg_controllen = sizeof cbuf;
-        cmsghdr* c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        int f = fd.get();
-        memcpy(CMSG_DATA(c), &f, sizeof f);
-    }
-    while (::sendmsg(fd_.get(), &mh, MSG_NOSIGNAL) < 0)
-        if (errno != EINTR) throw Error(errno, "ipc send", to_string(type));
+    if (!sys::send_with_fd(fd_.borrow(), iov, payload.empty() ? 1 : 2, fd))
+        throw Error(errno, "ipc send", to_string(type));
 }
 
 bool Channel::recv(Message& out) const {

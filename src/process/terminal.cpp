@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "base/error.hpp"
+#include "sys/scm.hpp"
 
 namespace ocirt::process {
 
@@ -28,20 +29,7 @@ OwnedFd connect_console_socket(const std::string& path) {
 
 void send_fd(BorrowedFd sock, BorrowedFd fd, const std::string& payload) {
     iovec iov{const_cast<char*>(payload.data()), payload.size()};
-    msghdr mh{};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))] = {};
-    mh.msg_control = cbuf;
-    mh.msg_controllen = sizeof cbuf;
-    cmsghdr* c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    int f = fd.get();
-    memcpy(CMSG_DATA(c), &f, sizeof f);
-    while (::sendmsg(sock.get(), &mh, MSG_NOSIGNAL) < 0)
-        if (errno != EINTR) throw Error(errno, "sendmsg", "console socket");
+    if (!sys::send_with_fd(sock, &iov, 1, fd)) throw Error(errno, "sendmsg", "console socket");
 }
 
 Pty open_pty(BorrowedFd console_socket, const std::optional<spec::ConsoleSize>& size) {
