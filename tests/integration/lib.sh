@@ -299,7 +299,8 @@ _cleanup_containers() {
     done
     for p in $(_our_processes); do
         local cmd
-        cmd=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) || continue   # it has just exited
+        # 2>/dev/null before the input redirection: bash reports a failed `<` on the stderr of that moment.
+        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue   # it has just exited
         echo "leak: process $p ($cmd) of a test container still runs"
         kill -KILL "$p" 2>/dev/null || true
     done
