@@ -38,7 +38,7 @@ void Channel::send(Msg type, const std::string& payload, BorrowedFd fd) const {
     if (payload.size() > kMaxPayload) throw Error("ipc: message too large");
     uint32_t t = static_cast<uint32_t>(type);
     iovec iov[2] = {{&t, sizeof t}, {const_cast<char*>(payload.data()), payload.size()}};
-    if (!sys::send_with_fd(fd_.borrow(), iov, payload.empty() ? 1 : 2, fd))
+    if (sys::send_with_fd(fd_.borrow(), iov, payload.empty() ? 1 : 2, fd) < 0)
         throw Error(errno, "ipc send", to_string(type));
 }
 

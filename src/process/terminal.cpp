@@ -29,7 +29,7 @@ OwnedFd connect_console_socket(const std::string& path) {
 
 void send_fd(BorrowedFd sock, BorrowedFd fd, const std::string& payload) {
     iovec iov{const_cast<char*>(payload.data()), payload.size()};
-    if (!sys::send_with_fd(sock, &iov, 1, fd)) throw Error(errno, "sendmsg", "console socket");
+    if (sys::send_with_fd(sock, &iov, 1, fd) < 0) throw Error(errno, "sendmsg", "console socket");
 }
 
 Pty open_pty(BorrowedFd console_socket, const std::optional<spec::ConsoleSize>& size) {

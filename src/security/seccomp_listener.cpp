@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "base/error.hpp"
+#include "sys/scm.hpp"
 #include "security/seccomp.hpp"
 
 namespace ocirt::security {
@@ -28,19 +29,7 @@ OwnedFd connect_unix(const std::string& path) {
 
 void send_with_fd(BorrowedFd sock, const std::string& payload, BorrowedFd fd) {
     iovec iov{const_cast<char*>(payload.data()), payload.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
-    cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    int raw = fd.get();
-    std::memcpy(CMSG_DATA(cm), &raw, sizeof(int));
-    ssize_t sent = sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
+    ssize_t sent = sys::send_with_fd(sock, &iov, 1, fd);
     check(sent, "sendmsg", "linux.seccomp.listenerPath");
     // The fds travel with the first call only (the spec's rule), so the rest goes out as plain writes.
     for (size_t done = static_cast<size_t>(sent); done < payload.size(); done += static_cast<size_t>(sent)) {

@@ -7,7 +7,7 @@
 
 namespace ocirt::sys {
 
-bool send_with_fd(BorrowedFd sock, const iovec* iov, size_t iovlen, BorrowedFd fd) {
+ssize_t send_with_fd(BorrowedFd sock, const iovec* iov, size_t iovlen, BorrowedFd fd) {
     msghdr mh{};
     mh.msg_iov = const_cast<iovec*>(iov);
     mh.msg_iovlen = iovlen;
@@ -22,9 +22,10 @@ bool send_with_fd(BorrowedFd sock, const iovec* iov, size_t iovlen, BorrowedFd f
         int f = fd.get();
         memcpy(CMSG_DATA(c), &f, sizeof f);
     }
-    while (::sendmsg(sock.get(), &mh, MSG_NOSIGNAL) < 0)
-        if (errno != EINTR) return false;
-    return true;
+    ssize_t n;
+    while ((n = ::sendmsg(sock.get(), &mh, MSG_NOSIGNAL)) < 0)
+        if (errno != EINTR) return -1;
+    return n;
 }
 
 }  // namespace ocirt::sys

@@ -9,7 +9,7 @@
 namespace ocirt::sys {
 
 // sendmsg of iov[0..iovlen) with fd attached when valid, retried on EINTR, never raising SIGPIPE. Returns
-// false with errno set on failure.
-bool send_with_fd(BorrowedFd sock, const iovec* iov, size_t iovlen, BorrowedFd fd);
+// the bytes sent (a stream socket may take fewer), or -1 with errno set.
+ssize_t send_with_fd(BorrowedFd sock, const iovec* iov, size_t iovlen, BorrowedFd fd);
 
 }  // namespace ocirt::sys
