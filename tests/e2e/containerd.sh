@@ -130,6 +130,23 @@ check "run --rm true" ctr_ run --rm --runc-binary "$RUNTIME" "$IMAGE" "e2e-true-
 check_status "run returns the exit status (3)" 3 ctr_ run --rm --runc-binary "$RUNTIME" "$IMAGE" "e2e-exit-$$" sh -c 'exit 3'
 out=$(ctr_ run --rm --runc-binary "$RUNTIME" "$IMAGE" "e2e-out-$$" sh -c 'echo hello; echo $$' 2>&1 < /dev/null)
 check_eq "run prints the output, the process is pid 1" "$(echo $out)" "hello 1"
+# A process that cannot start: the shim passes `--log <bundle>/log.json --log-format json`, reads the last
+# error line of that file when create fails and puts its msg in the error ctr prints. So the person at ctr
+# sees ocirt's own one-line reason, not only "exit status 1".
+# has TEXT PART: "yes", or "no" and TEXT as # lines (what ctr said, for the failure report)
+has() { if [[ $1 == *"$2"* ]]; then echo yes; else echo no; sed 's/^/#   ctr: /' <<<"$1" >&2; fi; }
+rc=0
+out=$(ctr_ run --rm --runc-binary "$RUNTIME" "$IMAGE" "e2e-nobin-$$" /nonexistent-binary 2>&1 < /dev/null) || rc=$?
+check_eq "run of a missing binary fails" "$([ "$rc" != 0 ] && echo failed || echo "exit $rc")" failed
+case $(basename "$RUNTIME") in
+    ocirt) reason='exec "/nonexistent-binary": No such file or directory' ;;
+    *) reason='/nonexistent-binary' ;;   # other runtimes word it their own way
+esac
+check_eq "ctr shows the runtime's reason ($reason)" "$(has "$out" "$reason")" yes
+rc=0
+out=$(ctr_ run --rm --runc-binary "$RUNTIME" --cwd /proc/nonexistent-dir "$IMAGE" "e2e-nocwd-$$" true 2>&1 < /dev/null) || rc=$?
+check_eq "run with a cwd that cannot be made fails" "$([ "$rc" != 0 ] && echo failed || echo "exit $rc")" failed
+check_eq "ctr shows the runtime's reason (names the cwd)" "$(has "$out" /proc/nonexistent-dir)" yes
 
 # ---- detached task, exec, kill
 id=e2e-task-$$
