@@ -3,11 +3,13 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <optional>
 
 #include "base/error.hpp"
 #include "base/log.hpp"
 #include "cli/argv.hpp"
 #include "cli/cli.hpp"
+#include "security/exe_protect.hpp"
 
 namespace ocirt::cli {
 
@@ -83,6 +85,19 @@ void report(const std::string& msg) {
 }  // namespace
 
 int run_app(int argc, char** argv) {
+    std::vector<std::string> args = normalize_argv(argc, argv);
+    // Commands that run ocirt code inside a container protect the binary first (CVE-2019-5736), before
+    // anything else so the re-execution repeats little; the others never share a process with a container.
+    // An error waits until the log is set up, so that it reaches the caller's log file.
+    std::optional<Error> protect_error;
+    if (const std::string cmd = subcommand(args); cmd == "create" || cmd == "run" || cmd == "exec" || cmd == "restore") {
+        try {
+            security::protect_binary(argv);
+        } catch (const Error& e) {
+            protect_error = e;
+        }
+    }
+
     GlobalOptions g;
     g.root = default_root();
 
@@ -100,6 +115,7 @@ int run_app(int argc, char** argv) {
     app.add_option("--rootless", "true, false or auto (accepted for runc compatibility; detected)");
     app.parse_complete_callback([&] {
         log::configure(g.log, g.log_format == "json" ? log::Format::json : log::Format::text, g.debug);
+        if (protect_error) throw *protect_error;
     });
 
     Registry r(&app);
@@ -120,7 +136,6 @@ int run_app(int argc, char** argv) {
     register_update(r, g);
     register_checkpoint_restore(r, g);
 
-    std::vector<std::string> args = normalize_argv(argc, argv);
     std::vector<const char*> cargs;
     cargs.reserve(args.size());
     for (auto& a : args) cargs.push_back(a.c_str());

@@ -68,4 +68,18 @@ std::vector<std::string> normalize_argv(int argc, char** argv) {
     return out;
 }
 
+std::string subcommand(const std::vector<std::string>& args) {
+    for (size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--") return i + 1 < args.size() ? args[i + 1] : "";
+        if (a.size() > 1 && a[0] == '-') {
+            std::string_view body = std::string_view(a).substr(a[1] == '-' ? 2 : 1);
+            if (body.find('=') == std::string_view::npos && takes_value(body)) ++i;
+            continue;
+        }
+        return a;
+    }
+    return "";
+}
+
 }  // namespace ocirt::cli

@@ -12,4 +12,7 @@ namespace ocirt::cli {
 // container id, and exec's command line must pass through untouched).
 std::vector<std::string> normalize_argv(int argc, char** argv);
 
+// The subcommand in normalized arguments (the first positional), or "" when there is none.
+std::string subcommand(const std::vector<std::string>& args);
+
 }  // namespace ocirt::cli
