@@ -24,3 +24,10 @@ TEST_CASE("the command line after the container id passes through") {
     auto out = norm({"ocirt", "exec", "-t", "id", "ls", "-detach", "-root"});
     CHECK(out == std::vector<std::string>{"ocirt", "exec", "-t", "id", "ls", "-detach", "-root"});
 }
+
+TEST_CASE("the subcommand is the first argument that is neither a flag nor a flag's value") {
+    using ocirt::cli::subcommand;
+    CHECK(subcommand(norm({"ocirt", "--root", "run", "--debug", "create", "id"})) == "create");
+    CHECK(subcommand(norm({"ocirt", "-log-format=json", "-log", "/l", "exec", "id", "run"})) == "exec");
+    CHECK(subcommand(norm({"ocirt", "--debug"})).empty());
+}
