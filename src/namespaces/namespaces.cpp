@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "base/error.hpp"
+#include "sys/procfs.hpp"
 
 namespace ocirt::namespaces {
 
@@ -50,13 +51,11 @@ std::string map_text(const std::vector<spec::IdMapping>& m) {
     return out;
 }
 
+// Through the runtime's procfs handle, whose pids are the parent's view. The kernel takes a whole map in one
+// write() and rejects partial ones.
 void write_proc(pid_t pid, const char* file, const std::string& data) {
-    std::string path = "/proc/" + std::to_string(pid) + "/" + file;
-    OwnedFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd.valid()) throw Error(errno, "open", path);
-    // The kernel takes the whole map in one write() and rejects partial ones.
-    if (::write(fd.get(), data.data(), data.size()) != static_cast<ssize_t>(data.size()))
-        throw Error(errno, "write", path);
+    OwnedFd fd = sys::procfs::open_pid(pid, file, O_WRONLY);
+    sys::procfs::write_all(fd.borrow(), data, "/proc/" + std::to_string(pid) + "/" + file);
 }
 
 }  // namespace
@@ -133,9 +132,12 @@ void unshare_late(sys::Syscalls& s, const Plan& p) {
     if (p.unshare_flags & CLONE_NEWTIME) {
         if (s.unshare(CLONE_NEWTIME) < 0) throw Error(errno, "unshare", "time namespace");
         if (!p.time_offsets.empty()) {
-            OwnedFd fd(::open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC));
-            if (!fd.valid() || ::write(fd.get(), p.time_offsets.data(), p.time_offsets.size()) < 0)
-                throw Error(errno, "write", "/proc/self/timens_offsets").context("linux.timeOffsets");
+            try {
+                OwnedFd fd = sys::procfs::open_self("timens_offsets", O_WRONLY);
+                sys::procfs::write_all(fd.borrow(), p.time_offsets, "/proc/self/timens_offsets");
+            } catch (Error& e) {
+                throw e.context("linux.timeOffsets");
+            }
         }
     }
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "sys/procfs.hpp"
 #include "rootfs/plan.hpp"
 #include "rootfs/rootfs.hpp"
 
@@ -20,12 +21,6 @@ std::string map_text(const std::vector<spec::IdMapping>& maps) {
     for (const auto& m : maps)
         out += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " + std::to_string(m.size) + "\n";
     return out;
-}
-
-void write_file(const std::string& path, const std::string& text) {
-    OwnedFd fd(static_cast<int>(check(::open(path.c_str(), O_WRONLY | O_CLOEXEC), "open", path)));
-    if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-        throw Error(errno, "write", path);
 }
 
 // A helper process unshares a user namespace and waits (on a pipe) while its maps are written and its
@@ -57,8 +52,10 @@ OwnedFd make_userns(const MountOp& op) {
         char c;
         if (::read(ready_r.get(), &c, 1) != 1) throw Error(EINVAL, "unshare(CLONE_NEWUSER)", "idmap helper");
         std::string proc = "/proc/" + std::to_string(pid);
-        write_file(proc + "/uid_map", map_text(op.uidMappings));
-        write_file(proc + "/gid_map", map_text(op.gidMappings));
+        for (auto [file, maps] : {std::pair{"uid_map", &op.uidMappings}, std::pair{"gid_map", &op.gidMappings}}) {
+            OwnedFd fd = sys::procfs::open_pid(pid, file, O_WRONLY);
+            sys::procfs::write_all(fd.borrow(), map_text(*maps), proc + "/" + file);
+        }
         OwnedFd ns(static_cast<int>(check(::open((proc + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC), "open",
                                           proc + "/ns/user")));
         reap();

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include "security/capabilities.hpp"
 #include "security/lsm.hpp"
 #include "security/seccomp.hpp"
+#include "sys/procfs.hpp"
 
 namespace ocirt::runtime {
 namespace {
@@ -41,16 +43,19 @@ void set_names(const spec::Config& c) {
         throw Error(errno, "setdomainname").context("domainname");
 }
 
-// Runs before the rootfs is entered, through the runtime's /proc: /proc/sys files act on the namespaces of
-// the writer, which are already the container's, and the container's image cannot redirect these paths.
+// Runs before the rootfs is entered. /proc/sys files act on the namespaces of the writer, which are already
+// the container's; the runtime's procfs handle keeps a mount over /proc/sys from redirecting the write.
 void write_sysctls(const std::map<std::string, std::string>& sysctl) {
     for (const auto& [key, value] : sysctl) {
-        std::string path = "/proc/sys/" + key;
-        for (size_t i = 10; i < path.size(); ++i)
-            if (path[i] == '.') path[i] = '/';
-        OwnedFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-        if (!fd.valid() || ::write(fd.get(), value.data(), value.size()) < 0)
-            throw Error(errno, "write", path).context("linux.sysctl[" + key + "]");
+        // "net/ipv4/conf/eth0.100/forwarding" keeps its dots: the slash form names interfaces with dots.
+        std::string rel = "sys/" + key;
+        if (key.find('/') == std::string::npos) std::replace(rel.begin(), rel.end(), '.', '/');
+        try {
+            OwnedFd fd = sys::procfs::open_root(rel, O_WRONLY);
+            sys::procfs::write_all(fd.borrow(), value, "/proc/" + rel);
+        } catch (Error& e) {
+            throw e.context("linux.sysctl[" + key + "]");
+        }
     }
 }
 
