@@ -3,6 +3,7 @@
 # and COMP_CWORD are set as bash sets them for a command line, _ocirt is called, and COMPREPLY is checked.
 # As root, two real containers (one running, one created) in a private --root check the id completion; they
 # are deleted at exit whatever happens. TAP output.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$OCIRT_BIN" ] || { echo "not ok 1 - $OCIRT_BIN not built"; exit 1; }

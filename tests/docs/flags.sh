@@ -3,6 +3,7 @@
 # with the same ones taking a value, and the same commands. A command that ocirt does not offer yet (absent
 # from --help, or marked "not implemented" there) is checked as soon as it is offered; until then its man page
 # and its completion are checked against each other. TAP output.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$OCIRT_BIN" ] || { echo "not ok 1 - $OCIRT_BIN not built"; exit 1; }

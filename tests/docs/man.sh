@@ -3,6 +3,7 @@
 # --warnings) nor groff (-ww: every warning) has anything to say about the source; mandoc -Tlint too where
 # mandoc is installed. Every page is installed by man/meson.build and `meson install --destdir` puts them in
 # share/man/man8 (and the bash completion in share/bash-completion/completions). TAP output.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d /tmp/ocirt-docs-man.XXXXXX)
@@ -42,14 +43,15 @@ done
 command -v mandoc > /dev/null || skip "mandoc -Tlint" "mandoc is not installed (groff -ww checks the pages)"
 
 listed=$(grep -oE "'ocirt[a-z-]*\.8'" "$MAN_DIR/meson.build" | tr -d "'" | sort)
-is "man/meson.build installs every page of man/" "$(echo $listed)" "$(echo $pages)"
+oneline() { tr '\n' ' ' <<<"$1" | sed 's/ *$//'; }
+is "man/meson.build installs every page of man/" "$(oneline "$listed")" "$(oneline "$pages")"
 
 # meson install into a scratch directory: the pages land in share/man/man8, the completion beside them.
 if [ -f "$BUILD_DIR/build.ninja" ]; then
     if meson install -C "$BUILD_DIR" --no-rebuild --destdir "$tmp/dest" > "$tmp/install.log" 2>&1; then
         man8=$(find "$tmp/dest" -type d -path '*/share/man/man8' | head -1)
         is "meson install --destdir: every page in share/man/man8" \
-            "$( [ -n "$man8" ] && cd "$man8" && echo $(ls))" "$(echo $pages)"
+            "$( [ -n "$man8" ] && cd "$man8" && oneline "$(ls)")" "$(oneline "$pages")"
         comp=$(find "$tmp/dest" -type f -path '*/share/bash-completion/completions/ocirt' | head -1)
         is "meson install --destdir: share/bash-completion/completions/ocirt is contrib/completion/ocirt.bash" \
             "$( [ -n "$comp" ] && cmp -s "$comp" "$COMPLETION" && echo same)" same
