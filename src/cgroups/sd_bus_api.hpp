@@ -8,8 +8,8 @@
 namespace ocirt::cgroups::systemd {
 
 #define OCIRT_SD_BUS_FUNCTIONS(X)                                                                          \
-    X(call) X(call_method) X(error_free) X(flush_close_unref) X(match_signal) X(message_append)            \
-    X(message_append_array) X(message_close_container) X(message_new_method_call)                          \
+    X(call) X(call_method) X(error_free) X(flush_close_unref) X(get_property_string) X(match_signal)       \
+    X(message_append) X(message_append_array) X(message_close_container) X(message_new_method_call)        \
     X(message_open_container) X(message_read) X(message_unref) X(new) X(open_system) X(process)           \
     X(set_address) X(slot_unref) X(start) X(unref) X(wait)
 

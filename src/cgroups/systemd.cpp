@@ -5,44 +5,12 @@
 #include <utility>
 
 #include "base/error.hpp"
-#include "cgroups/controllers.hpp"
 #include "cgroups/systemd_bus.hpp"
+#include "cgroups/systemd_properties.hpp"
 
 namespace ocirt::cgroups {
 
 namespace {
-
-// systemd's CPUQuota has a 10 ms granularity per second: round up as systemd would, so that the value it
-// keeps and the one in cpu.max agree.
-uint64_t quota_per_sec_us(int64_t quota, uint64_t period) {
-    uint64_t v = static_cast<uint64_t>(quota) * 1000000 / (period ? period : 100000);
-    return (v + 9999) / 10000 * 10000;
-}
-
-// The resources systemd knows as unit properties, so that a daemon-reload keeps them. The cgroup files are
-// written too (by the cgroupfs manager), which covers everything systemd has no property for.
-std::vector<systemd::Property> resource_properties(const spec::Resources& r, bool v2) {
-    std::vector<systemd::Property> p;
-    auto u64 = [](int64_t v) { return v < 0 ? UINT64_MAX : static_cast<uint64_t>(v); };
-    if (r.memory && r.memory->limit) p.push_back({v2 ? "MemoryMax" : "MemoryLimit", u64(*r.memory->limit)});
-    if (v2 && r.memory && r.memory->reservation) p.push_back({"MemoryLow", u64(*r.memory->reservation)});
-    if (v2 && r.memory && r.memory->swap) {
-        if (auto sw = swap_to_v2(*r.memory->swap, r.memory->limit)) p.push_back({"MemorySwapMax", u64(*sw)});
-    }
-    if (r.cpu && r.cpu->shares && *r.cpu->shares)
-        p.push_back(v2 ? systemd::Property{"CPUWeight", shares_to_weight(*r.cpu->shares)}
-                       : systemd::Property{"CPUShares", *r.cpu->shares});
-    if (r.cpu && r.cpu->quota && *r.cpu->quota > 0) {
-        uint64_t period = r.cpu->period.value_or(100000);
-        p.push_back({"CPUQuotaPerSecUSec", quota_per_sec_us(*r.cpu->quota, period)});
-        if (r.cpu->period) p.push_back({"CPUQuotaPeriodUSec", period});
-    }
-    if (r.pids && r.pids->limit) p.push_back({"TasksMax", u64(*r.pids->limit)});
-    if (r.blockIO && r.blockIO->weight)
-        p.push_back(v2 ? systemd::Property{"IOWeight", blkio_weight_to_io_weight(*r.blockIO->weight)}
-                       : systemd::Property{"BlockIOWeight", uint64_t{*r.blockIO->weight}});
-    return p;
-}
 
 class SystemdManager final : public Manager {
 public:
@@ -69,7 +37,7 @@ public:
             };
             if (!slice_.empty()) props.push_back({"Slice", slice_});
             if (pending_) {
-                auto more = resource_properties(*pending_, v2_);
+                auto more = properties(*pending_);
                 props.insert(props.end(), more.begin(), more.end());
             }
             bus().start_transient(unit_, props);
@@ -87,7 +55,8 @@ public:
             pending_ = r;
             return;
         }
-        bus().set_properties(unit_, resource_properties(r, v2_));
+        // The properties too, not only the files: a daemon-reload re-applies what the unit says.
+        bus().set_properties(unit_, properties(r));
         inner_->apply(r);
     }
 
@@ -110,6 +79,12 @@ public:
     void mark_started() { started_ = true; }
 
 private:
+    std::vector<systemd::Property> properties(const spec::Resources& r) {
+        if (!version_) version_ = systemd::parse_version(bus().version());
+        std::string proc_devices = r.devices.empty() ? "" : read_file("/proc/devices");
+        return systemd::resource_properties(r, v2_, version_, proc_devices);
+    }
+
     systemd::Bus& bus() {
         if (!bus_) bus_ = std::make_unique<systemd::Bus>();
         return *bus_;
@@ -119,6 +94,7 @@ private:
     DirMap dirs_;
     bool v2_;
     bool started_ = false;
+    unsigned version_ = 0;  // the running systemd's, read on first use
     std::optional<spec::Resources> pending_;
     std::unique_ptr<Manager> inner_;
     std::unique_ptr<systemd::Bus> bus_;

@@ -3,6 +3,7 @@
 #include "cgroups/sd_bus_api.hpp"
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "base/error.hpp"
@@ -30,6 +31,24 @@ struct BusError {
     ~BusError() { sdbus().error_free_(&e); }
 };
 
+template <typename T>
+int append_array(sd_bus_message* m, const char* sig, char type, const std::vector<T>& v) {
+    int r = sdbus().message_open_container_(m, 'v', sig);
+    if (r >= 0) r = sdbus().message_append_array_(m, type, v.data(), v.size() * sizeof(T));
+    if (r >= 0) r = sdbus().message_close_container_(m);
+    return r;
+}
+
+int append_pairs(sd_bus_message* m, const std::vector<std::pair<std::string, std::string>>& v) {
+    int r = sdbus().message_open_container_(m, 'v', "a(ss)");
+    if (r >= 0) r = sdbus().message_open_container_(m, 'a', "(ss)");
+    for (size_t i = 0; r >= 0 && i < v.size(); ++i)
+        r = sdbus().message_append_(m, "(ss)", v[i].first.c_str(), v[i].second.c_str());
+    if (r >= 0) r = sdbus().message_close_container_(m);
+    if (r >= 0) r = sdbus().message_close_container_(m);
+    return r;
+}
+
 void append_property(sd_bus_message* m, const Property& p) {
     ok(sdbus().message_open_container_(m, 'r', "sv"), "sd-bus: build property");
     ok(sdbus().message_append_(m, "s", p.name.c_str()), "sd-bus: build property " + p.name);
@@ -39,12 +58,9 @@ void append_property(sd_bus_message* m, const Property& p) {
             if constexpr (std::is_same_v<T, bool>) return sdbus().message_append_(m, "v", "b", v ? 1 : 0);
             else if constexpr (std::is_same_v<T, uint64_t>) return sdbus().message_append_(m, "v", "t", v);
             else if constexpr (std::is_same_v<T, std::string>) return sdbus().message_append_(m, "v", "s", v.c_str());
-            else {
-                int r = sdbus().message_open_container_(m, 'v', "au");
-                if (r >= 0) r = sdbus().message_append_array_(m, 'u', v.data(), v.size() * sizeof(uint32_t));
-                if (r >= 0) r = sdbus().message_close_container_(m);
-                return r;
-            }
+            else if constexpr (std::is_same_v<T, std::vector<uint32_t>>) return append_array(m, "au", 'u', v);
+            else if constexpr (std::is_same_v<T, std::vector<uint8_t>>) return append_array(m, "ay", 'y', v);
+            else return append_pairs(m, v);
         },
         p.value);
     ok(rc, "sd-bus: build property " + p.name);
@@ -178,6 +194,16 @@ void Bus::set_properties(const std::string& unit, const std::vector<Property>& p
     if (props.empty()) return;
     StartArgs a{&unit, &props};
     impl_->call_job("SetUnitProperties", unit, fill_set, &a);
+}
+
+std::string Bus::version() {
+    BusError err;
+    char* v = nullptr;
+    int rc = sdbus().get_property_string_(impl_->bus, kDest, kPath, kManager, "Version", &err.e, &v);
+    if (rc < 0) throw Error(-rc, "systemd: read Manager.Version");
+    std::string out(v);
+    ::free(v);
+    return out;
 }
 
 void Bus::stop(const std::string& unit) {

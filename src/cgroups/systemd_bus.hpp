@@ -6,13 +6,15 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
 namespace ocirt::cgroups::systemd {
 
-// A unit property: the D-Bus signature follows from the alternative (b, t, s, au).
-using Value = std::variant<bool, uint64_t, std::string, std::vector<uint32_t>>;
+// A unit property: the D-Bus signature follows from the alternative (b, t, s, au, ay, a(ss)).
+using Value = std::variant<bool, uint64_t, std::string, std::vector<uint32_t>, std::vector<uint8_t>,
+                           std::vector<std::pair<std::string, std::string>>>;
 struct Property {
     std::string name;
     Value value;
@@ -33,6 +35,8 @@ public:
     void start_transient(const std::string& unit, const std::vector<Property>& props);
     // SetUnitProperties(unit, runtime=true, props).
     void set_properties(const std::string& unit, const std::vector<Property>& props);
+    // Manager.Version, e.g. "252.22-1~deb12u1".
+    std::string version();
     // StopUnit and waits; a unit that is already gone is not an error. Then ResetFailedUnit.
     void stop(const std::string& unit);
 
