@@ -1,5 +1,6 @@
 // update: change a running container's resources, from runc's flags and/or a linux.resources JSON object
-// (--resources FILE, or - for stdin). Flags override the file. Only what is given is written.
+// (--resources FILE, or - for stdin). Flags override the file. Only what is given is written to the cgroup;
+// the merged result is saved in the state directory's config.json, where later commands find it.
 #include <unistd.h>
 
 #include <cctype>
@@ -11,6 +12,7 @@
 #include "cli/cli.hpp"
 #include "cli/container_cgroup.hpp"
 #include "spec/parse.hpp"
+#include "spec/resources_update.hpp"
 
 namespace ocirt::cli {
 
@@ -98,6 +100,20 @@ void overlay_flags(const Flags& f, spec::Resources& r) {
     }
 }
 
+// The values a written one depends on, from what is in effect: a v2 swap limit is computed from the memory
+// limit, systemd's CPU quota per second from the period, and cpu.max takes the quota and period together (a
+// period alone would reset the quota to "max").
+spec::Resources with_dependencies(spec::Resources update, const spec::Resources& saved) {
+    if (update.memory && update.memory->swap && !update.memory->limit && saved.memory)
+        update.memory->limit = saved.memory->limit;
+    if (update.cpu && saved.cpu) {
+        auto& c = *update.cpu;
+        if (c.quota && !c.period) c.period = saved.cpu->period;
+        if (c.period && !c.quota) c.quota = saved.cpu->quota;
+    }
+    return update;
+}
+
 }  // namespace
 
 void register_update(Registry& r, const GlobalOptions& g) {
@@ -135,7 +151,13 @@ void register_update(Registry& r, const GlobalOptions& g) {
             overlay_flags(*f, res);
             auto c = open_container_cgroup(g.root, f->id, true);
             require_status(c, {state::Status::created, state::Status::running, state::Status::paused}, "update");
-            c.cg->apply(res);
+            std::string config = c.dir.load_config();
+            auto linux_cfg = spec::parse_config(config).linux_;
+            spec::Resources saved = linux_cfg ? linux_cfg->resources.value_or(spec::Resources{}) : spec::Resources{};
+            c.cg->apply(with_dependencies(res, saved));
+            // Under the container's lock, and atomically: a concurrent update waits, a crash leaves the old file.
+            spec::merge_resources(saved, res);
+            c.dir.save_config(spec::replace_resources(config, saved));
         });
 }
 
