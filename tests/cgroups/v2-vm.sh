@@ -96,7 +96,7 @@ t_resources() {
     b=$(bundle res sleep 1000)
     cfg "$b" '.linux.cgroupsPath="/ocirt-v2/res" | .linux.resources={
         "memory":{"limit":67108864,"swap":100663296,"reservation":1048576},
-        "cpu":{"shares":1024,"quota":50000,"period":100000},
+        "cpu":{"shares":1024,"quota":50000,"period":100000,"cpus":"0","mems":"0"},
         "pids":{"limit":32},"blockIO":{"weight":500},
         "unified":{"memory.high":"61440000"}}'
     run_d "$b" res
@@ -109,6 +109,8 @@ t_resources() {
     expect "$d/cpu.weight" 39
     expect "$d/cpu.max" "50000 100000"
     expect "$d/pids.max" 32
+    expect "$d/cpuset.cpus" 0
+    expect "$d/cpuset.mems" 0
     if [ -f "$d/io.bfq.weight" ]; then grep -q 'default 500' "$d/io.bfq.weight"
     elif [ -f "$d/io.weight" ]; then grep -q 'default 4950' "$d/io.weight"; fi
 }
@@ -121,6 +123,15 @@ t_update() {
     expect "$d/pids.max" 50
     echo '{"cpu":{"quota":20000,"period":100000}}' | rt update --resources - res
     expect "$d/cpu.max" "20000 100000"
+    # A field alone takes what it depends on from the recorded resources: the period keeps the quota, the
+    # swap limit (memory+swap) is converted with the memory limit of the first update.
+    rt update --cpu-period 50000 res
+    expect "$d/cpu.max" "20000 50000"
+    rt update --memory-swap 200m res
+    expect "$d/memory.swap.max" $((200 * 1048576 - 134217728))
+    expect "$d/memory.max" 134217728
+    jq -e '.linux.resources | .memory.limit == 134217728 and .memory.swap == 209715200 and .pids.limit == 50
+        and .cpu.quota == 20000 and .cpu.period == 50000' "$T/state/res/config.json" >/dev/null
 }
 
 t_freeze() {
@@ -188,6 +199,52 @@ t_pids_limit() {
     [ ! -e "$d" ]
 }
 
+# Huge pages: the guest kernel has 2MB pages on x86 (1GB ones only with the CPU's pdpe1gb).
+t_hugetlb() {
+    local b d=$CG/ocirt-v2/huge
+    ls /sys/kernel/mm/hugepages
+    [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ]
+    b=$(bundle huge sleep 1000)
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/huge" | .linux.resources={"hugepageLimits":[{"pageSize":"2MB","limit":4194304}]}'
+    run_d "$b" huge
+    expect "$d/hugetlb.2MB.max" 4194304
+    if [ -f "$d/hugetlb.2MB.rsvd.max" ]; then expect "$d/hugetlb.2MB.rsvd.max" 4194304; fi
+    echo '{"hugepageLimits":[{"pageSize":"2MB","limit":8388608}]}' | rt update --resources - huge
+    expect "$d/hugetlb.2MB.max" 8388608
+    rt delete --force huge
+    [ ! -e "$d" ]
+}
+
+# RDMA: the kernel takes rdma.max lines only for a device it has (ENODEV otherwise); the guest has none, so the
+# runtime must fail with the field and the kernel's reason, and leave nothing behind.
+t_rdma() {
+    local b out d=$CG/ocirt-v2/rdma dev=mlx5_0
+    grep -qw rdma "$CG/cgroup.controllers"
+    [ -d /sys/class/infiniband ] && dev=$(ls /sys/class/infiniband | head -1)
+    b=$(bundle rdma sleep 1000)
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/rdma" | .linux.resources={"rdma":{($dev):{"hcaHandles":3,"hcaObjects":100}}}' \
+        --arg dev "$dev"
+    if [ "$dev" != mlx5_0 ]; then
+        run_d "$b" rdma
+        grep -q "^$dev hca_handle=3 hca_object=100" "$d/rdma.max"
+        rt delete --force rdma
+        return
+    fi
+    if out=$(rt run -b "$b" rdma 2>&1); then echo "run succeeded without an rdma device"; return 1; fi
+    echo "$out"
+    grep -q 'linux.resources.rdma\["mlx5_0"\]' <<<"$out"
+    grep -q 'No such device' <<<"$out"
+    [ ! -e "$d" ]
+}
+
+rdma_case() {
+    if [ -d /sys/class/infiniband ] && [ -n "$(ls /sys/class/infiniband)" ]; then
+        echo "rdma: limits written to rdma.max for the guest's device"
+    else
+        echo "rdma: no rdma device in the guest, so the kernel refuses rdma.max (ENODEV): a clear error naming the field"
+    fi
+}
+
 t_unsupported() {
     local b out
     b=$(bundle bad true)
@@ -207,26 +264,59 @@ t_no_systemd() {
     grep -q 'systemd is not running' <<<"$out"
 }
 
+# prop UNIT NAME VALUE: systemctl show's value of a unit property.
+prop() { local v; v=$(systemctl show -P "$2" "$1"); [ "$v" = "$3" ] || { echo "$1 $2: '$v', expected '$3'"; return 1; }; }
+
 t_systemd() {
-    local b d unit=ocirt-sd1.scope
+    local b d unit=ocirt-sd1.scope cpus=0
+    [ "$(nproc)" -ge 2 ] && cpus=0-1
     b=$(bundle sd1 sleep 1000)
+    # CAP_MKNOD: the device checks make their own nodes (the guest's /tmp is nodev, the container's /dev is not).
     cfg "$b" '.linux.cgroupsPath="system.slice:ocirt:sd1" | .linux.resources={
-        "memory":{"limit":67108864},"pids":{"limit":40},"cpu":{"shares":1024},
-        "devices":[{"allow":false,"access":"rwm"}]}'
+        "memory":{"limit":67108864},"pids":{"limit":40},"cpu":{"shares":1024,"quota":50000,"cpus":"0","mems":"0"},
+        "devices":[{"allow":false,"access":"rwm"}]}
+        | .process.capabilities |= with_entries(.value += ["CAP_MKNOD"])'
     run_d --systemd-cgroup "$b" sd1
     d=$CG/system.slice/$unit
     grep -qx "$(rt state sd1 | jq .pid)" "$d/cgroup.procs"
-    [ "$(systemctl show -P Delegate "$unit")" = yes ]
-    [ "$(systemctl show -P MemoryMax "$unit")" = 67108864 ]
-    [ "$(systemctl show -P TasksMax "$unit")" = 40 ]
+    echo "systemd $(systemctl --version | head -1)"
+    prop "$unit" Delegate yes
+    prop "$unit" MemoryMax 67108864
+    prop "$unit" TasksMax 40
+    prop "$unit" CPUWeight 39
+    prop "$unit" CPUQuotaPerSecUSec 500ms
+    prop "$unit" AllowedCPUs 0
+    prop "$unit" AllowedMemoryNodes 0
+    prop "$unit" DevicePolicy strict
+    systemctl show -P DeviceAllow "$unit" | tee /dev/stderr | grep -q '/dev/char/1:3 rwm'
     expect "$d/memory.max" 67108864
     expect "$d/pids.max" 40
     expect "$d/cpu.weight" 39
+    expect "$d/cpu.max" "50000 100000"
+    expect "$d/cpuset.cpus" 0
+    expect "$d/cpuset.mems" 0
     rt --systemd-cgroup pause sd1
     grep -qx 'frozen 1' "$d/cgroup.events"
     rt --systemd-cgroup resume sd1
-    rt --systemd-cgroup update --memory 96m sd1
+    rt --systemd-cgroup update --memory 96m --cpuset-cpus "$cpus" sd1
+    rt --systemd-cgroup update --pids-limit 30 --cpu-quota 20000 sd1
+    prop "$unit" MemoryMax 100663296
+    prop "$unit" AllowedCPUs "$cpus"
+    prop "$unit" TasksMax 30
+    prop "$unit" CPUQuotaPerSecUSec 200ms
+    # systemd re-applies the unit's properties at a reload: the updates must be among them.
+    systemctl daemon-reload
     expect "$d/memory.max" 100663296
+    expect "$d/cpuset.cpus" "$cpus"
+    expect "$d/pids.max" 30
+    expect "$d/cpu.max" "20000 100000"
+    # With systemd's device program next to ocirt's, allowed devices still open and others do not.
+    rt --systemd-cgroup exec sd1 sh -c 'echo x >/dev/null && head -c1 /dev/zero >/dev/null && echo allowed-ok;
+        mknod /dev/mem2 c 1 1 && head -c1 /dev/mem2 >/dev/null 2>&1 || echo denied-ok' </dev/null >"$T/sd1.exec" 2>&1
+    cat "$T/sd1.exec"
+    grep -qx allowed-ok "$T/sd1.exec" && grep -qx denied-ok "$T/sd1.exec"
+    jq -e '.linux.resources | .memory.limit == 100663296 and .pids.limit == 30 and .cpu.cpus == "'"$cpus"'"' \
+        "$T/state/sd1/config.json" >/dev/null
     rt --systemd-cgroup delete --force sd1
     sleep 0.5
     [ ! -e "$d" ]
@@ -237,7 +327,7 @@ guest_main() {
     mkdir -p "$T/state"
     trap cleanup EXIT
     if [ "$1" = systemd ]; then
-        check "systemd driver: scope with Delegate, properties and files, pause, update, delete" t_systemd
+        check "systemd driver: scope with Delegate, properties (AllowedCPUs, devices...) and files, pause, update that survives a daemon-reload, delete" t_systemd
         return
     fi
     check "v2 driver: cgroup made, resources in files (shares->cpu.weight, blkio weight->io.weight, swap, unified)" t_resources
@@ -248,6 +338,8 @@ guest_main() {
     check "device filter: allowed device opens, denied device fails" t_devices
     check "memory limit: OOM kill seen by events and memory.events" t_memory_oom
     check "pids limit: forks beyond pids.max fail" t_pids_limit
+    check "hugetlb: hugepageLimits in hugetlb.2MB.max and .rsvd.max, updated" t_hugetlb
+    check "$(rdma_case)" t_rdma
     check "a resource v2 lacks is an error naming the field, nothing left behind" t_unsupported
     check "--systemd-cgroup without systemd: clear error" t_no_systemd
 }
