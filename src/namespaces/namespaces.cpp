@@ -51,13 +51,6 @@ std::string map_text(const std::vector<spec::IdMapping>& m) {
     return out;
 }
 
-// Through the runtime's procfs handle, whose pids are the parent's view. The kernel takes a whole map in one
-// write() and rejects partial ones.
-void write_proc(pid_t pid, const char* file, const std::string& data) {
-    OwnedFd fd = sys::procfs::open_pid(pid, file, O_WRONLY);
-    sys::procfs::write_all(fd.borrow(), data, "/proc/" + std::to_string(pid) + "/" + file);
-}
-
 }  // namespace
 
 Plan make_plan(const spec::Linux& l) {
@@ -86,6 +79,8 @@ Plan make_plan(const spec::Linux& l) {
     // The mount namespace is joined last: the other paths are resolved in the runtime's mount namespace.
     std::stable_partition(p.child_joins.begin(), p.child_joins.end(),
                           [](const Join& j) { return j.type != NamespaceType::mount; });
+    p.uid_mappings = l.uidMappings;
+    p.gid_mappings = l.gidMappings;
     p.uid_map = map_text(l.uidMappings);
     p.gid_map = map_text(l.gidMappings);
     for (const auto& [clock, off] : l.timeOffsets)
@@ -109,12 +104,6 @@ void join_for_children(const std::vector<Join>& joins) {
     std::vector<OwnedFd> fds = open_joins(joins);
     for (size_t i = 0; i < joins.size(); ++i)
         check(::setns(fds[i].get(), clone_flag(joins[i].type)), "setns", joins[i].path);
-}
-
-void write_id_maps(pid_t child, const Plan& p) {
-    if (!p.new_user) return;
-    if (!p.uid_map.empty()) write_proc(child, "uid_map", p.uid_map);
-    if (!p.gid_map.empty()) write_proc(child, "gid_map", p.gid_map);
 }
 
 void enter(sys::Syscalls& s, const Plan& p, const std::vector<OwnedFd>& fds) {

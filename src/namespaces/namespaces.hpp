@@ -33,6 +33,7 @@ struct Plan {
     // Joined by the parent before clone3: pid and time namespaces apply to children only.
     std::vector<Join> parent_joins;
     bool new_user = false;
+    std::vector<spec::IdMapping> uid_mappings, gid_mappings;
     std::string uid_map;  // contents for /proc/<pid>/uid_map ("0 1000 1\n...")
     std::string gid_map;
     std::string time_offsets;  // contents for /proc/self/timens_offsets ("monotonic 5 0\n...")
@@ -44,7 +45,8 @@ Plan make_plan(const spec::Linux& l);
 std::vector<OwnedFd> open_joins(const std::vector<Join>& joins);
 // Parent: setns into the parent_joins (pid_for_children / time_for_children).
 void join_for_children(const std::vector<Join>& joins);
-// Parent: writes the child's uid_map and gid_map (an unprivileged parent would use newuidmap instead).
+// Parent: writes the child's uid_map and gid_map, directly or (unprivileged, several ids) with newuidmap and
+// newgidmap.
 void write_id_maps(pid_t child, const Plan& p);
 // Child: setns into child_joins (fds from open_joins), then unshare(unshare_flags & ~CLONE_NEWTIME|NEWCGROUP);
 // cgroup and time are done by unshare_late().

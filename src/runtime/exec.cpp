@@ -156,8 +156,14 @@ int exec(const ExecOptions& o) {
     unsigned long flags = namespace_flags(*p.config.linux_);
     // pid and time namespaces apply to children: the parent joins them so the clone lands inside.
     unsigned long for_children = flags & (CLONE_NEWPID | CLONE_NEWTIME);
-    if (for_children && ::setns(init_pidfd.get(), static_cast<int>(for_children)) < 0)
-        throw Error(errno, "setns", "pid/time namespace of the container");
+    if (for_children && ::setns(init_pidfd.get(), static_cast<int>(for_children)) < 0) {
+        // Rootless: only the container's user namespace gives us the right to join the others. The parent
+        // goes in first; it keeps what it needs from the host (state, pidfd, console socket) open already.
+        if (errno != EPERM || !(flags & CLONE_NEWUSER)) throw Error(errno, "setns", "pid/time namespace of the container");
+        for_children |= CLONE_NEWUSER;
+        if (::setns(init_pidfd.get(), static_cast<int>(for_children)) < 0)
+            throw Error(errno, "setns", "user and pid/time namespaces of the container");
+    }
     OwnedFd console_socket;
     if (proc.terminal && !o.console_socket.empty()) console_socket = process::connect_console_socket(o.console_socket);
     auto [parent_end, child_end] = ipc::Channel::make_pair();

@@ -106,11 +106,13 @@ std::string container_view(std::string s, bool started) {
     const spec::Process& proc = *p.config.process;
     sys::Syscalls& sys = sys::real();
 
-    // Until execve replaces it, this process is the ocirt binary: non-dumpable, processes of the container
-    // (a joined pid namespace may already have some) cannot open /proc/<pid>/exe to reach the binary
-    // (CVE-2019-5736) without CAP_SYS_PTRACE. execve resets the flag for the container's own process.
-    check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
     a.channel->expect(ipc::Msg::go);  // we are in our cgroup and our id maps are written
+    // Until execve replaces it, this process is the ocirt binary: non-dumpable, processes of the container
+    // (a joined pid namespace may already have some) cannot ptrace it or open its /proc/<pid>/exe without
+    // CAP_SYS_PTRACE; the binary itself is protected by security/exe_protect. Not before `go`: the files of
+    // a non-dumpable process belong to root, and an unprivileged parent could not write our id maps.
+    // execve resets the flag for the container's own process.
+    check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
     become_root_in_new_userns(p);
     namespaces::enter(sys, p.ns, *a.join_fds);
     namespaces::unshare_late(sys, p.ns);  // the cgroup namespace's root is the cgroup we are in now
