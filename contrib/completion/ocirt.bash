@@ -14,7 +14,7 @@ _ocirt_global_flags="--root --log --log-format --debug --systemd-cgroup --criu -
 _ocirt_global_valued="--root --log --log-format --criu --rootless"
 
 declare -gA _ocirt_flags=(
-    [checkpoint]="--image-path --work-path --parent-path --leave-running --tcp-established --ext-unix-sk --shell-job --file-locks --pre-dump --manage-cgroups-mode"
+    [checkpoint]="--image-path --work-path --parent-path --leave-running --tcp-established --ext-unix-sk --shell-job --file-locks --pre-dump --manage-cgroups-mode --auto-dedup --lazy-pages --page-server --empty-ns --status-fd"
     [create]="-b --bundle --pid-file --console-socket --preserve-fds --no-pivot --no-new-keyring"
     [delete]="-f --force"
     [events]="--stats --interval"
@@ -24,7 +24,7 @@ declare -gA _ocirt_flags=(
     [list]="-f --format -q --quiet"
     [pause]=""
     [ps]="-f --format"
-    [restore]="--image-path --work-path --bundle --detach --pid-file --console-socket --no-subreaper --no-pivot --manage-cgroups-mode --tcp-established --ext-unix-sk --shell-job --file-locks"
+    [restore]="--image-path --work-path -b --bundle -d --detach --pid-file --console-socket --no-subreaper --no-pivot --manage-cgroups-mode --tcp-established --ext-unix-sk --shell-job --file-locks --auto-dedup --lazy-pages --empty-ns"
     [resume]=""
     [run]="-b --bundle --pid-file --console-socket --preserve-fds --no-pivot --no-new-keyring -d --detach --no-subreaper --keep"
     [spec]="-b --bundle --rootless"
@@ -36,7 +36,7 @@ declare -gA _ocirt_flags=(
 
 # The flags above that take a value (the next word is that value, not an argument).
 declare -gA _ocirt_valued=(
-    [checkpoint]="--image-path --work-path --parent-path --manage-cgroups-mode"
+    [checkpoint]="--image-path --work-path --parent-path --manage-cgroups-mode --page-server --empty-ns --status-fd"
     [create]="-b --bundle --pid-file --console-socket --preserve-fds"
     [delete]=""
     [events]="--interval"
@@ -46,7 +46,7 @@ declare -gA _ocirt_valued=(
     [list]="-f --format"
     [pause]=""
     [ps]="-f --format"
-    [restore]="--image-path --work-path --bundle --pid-file --console-socket --manage-cgroups-mode"
+    [restore]="--image-path --work-path -b --bundle --pid-file --console-socket --manage-cgroups-mode --empty-ns"
     [resume]=""
     [run]="-b --bundle --pid-file --console-socket --preserve-fds"
     [spec]="-b --bundle"
@@ -94,6 +94,7 @@ _ocirt_value() {
         --log-format) mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur") ;;
         --format | -f) mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur") ;;
         --kind) mapfile -t COMPREPLY < <(compgen -W "config state features process" -- "$cur") ;;
+        --empty-ns) mapfile -t COMPREPLY < <(compgen -W "network" -- "$cur") ;;
         --manage-cgroups-mode) mapfile -t COMPREPLY < <(compgen -W "soft full strict ignore" -- "$cur") ;;
         --rootless) mapfile -t COMPREPLY < <(compgen -W "true false auto" -- "$cur") ;;
         --cap | -c) mapfile -t COMPREPLY < <(compgen -W "$_ocirt_caps" -- "$cur") ;;
