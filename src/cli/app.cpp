@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 
 #include "base/error.hpp"
@@ -10,6 +11,7 @@
 #include "cli/argv.hpp"
 #include "cli/cli.hpp"
 #include "security/exe_protect.hpp"
+#include "sys/identity.hpp"
 
 namespace ocirt::cli {
 
@@ -70,9 +72,13 @@ Command Registry::add(const std::string& name, const std::string& desc) {
 namespace {
 
 std::string default_root() {
-    if (geteuid() == 0) return "/run/ocirt";
+    // Root of the host owns /run; a rootless caller (an unprivileged user, or root of a user namespace
+    // such as rootless Podman's, where USER still names the user) keeps state in its XDG_RUNTIME_DIR.
     const char* xdg = getenv("XDG_RUNTIME_DIR");
-    if (xdg && *xdg) return std::string(xdg) + "/ocirt";
+    const char* user = getenv("USER");
+    bool use_xdg = xdg && *xdg && (geteuid() != 0 || (sys::in_user_namespace() && (!user || strcmp(user, "root") != 0)));
+    if (use_xdg) return std::string(xdg) + "/ocirt";
+    if (geteuid() == 0) return "/run/ocirt";
     return "/tmp/ocirt-" + std::to_string(geteuid());
 }
 

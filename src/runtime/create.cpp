@@ -21,6 +21,7 @@
 #include "runtime/start_socket.hpp"
 #include "security/seccomp.hpp"
 #include "sys/clone.hpp"
+#include "sys/identity.hpp"
 #include "sys/procfs.hpp"
 
 namespace ocirt::runtime {
@@ -113,7 +114,7 @@ Created create_container(const CreateOptions& o) {
     c.st.annotations = cfg.annotations;
     c.st.systemd_cgroup = o.systemd_cgroup;
 
-    cgroups::Options copts{cfg.linux_->cgroupsPath.value_or(""), o.id, o.systemd_cgroup, ::geteuid() != 0};
+    cgroups::Options copts{cfg.linux_->cgroupsPath.value_or(""), o.id, o.systemd_cgroup, sys::rootless()};
     c.cgroup = cgroups::make_manager(copts);
     c.cgroup->create();
     // linux.resources as given: an allow rule for a linux.devices node must come from the config, so a deny

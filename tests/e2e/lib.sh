@@ -62,6 +62,7 @@ e2e_rootfs_tar() {
     local dir
     dir=$(mktemp -d /tmp/ocirt-e2e-rootfs.XXXXXX)
     "$E2E_REPO/scripts/make-rootfs.sh" "$dir" >&2
+    chmod 755 "$dir"   # mktemp's 0700 would become the image's /, closed to every uid but 0
     tar -C "$dir" --numeric-owner --owner=0 --group=0 -cf "$1" .
     rm -rf "$dir"
 }

@@ -59,6 +59,17 @@ cleanup() {
         find /sys/fs/cgroup -maxdepth 4 -depth -type d -path '*/libpod_parent*' -exec rmdir {} \; 2>/dev/null || true
     fi
     [ "$had_var_lib_containers" = 1 ] || rm -rf /var/lib/containers
+    if [ -n "${RL_USER:-}" ]; then
+        rpm rm -a -f -t 0 > /dev/null 2>&1 || true
+        for p in $(pgrep -u "$RL_USER" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+        awk -v t="$RLH" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
+            umount -l "$m" 2>/dev/null || true
+        done
+        userdel "$RL_USER" > /dev/null 2>&1 || true
+        sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
+        rm -rf "$RLH"
+    fi
+    [ -z "${added_containers_range:-}" ] || sed -i '/^containers:600000:200000$/d' /etc/subuid /etc/subgid
     rm -rf "$T"
     rm -f "$E2E_OUT"
 }
@@ -181,7 +192,55 @@ out=$(pm run "${run_flags[@]}" -v "$T/vol:/vol" "$IMAGE" sh -c 'cat /vol/in; ech
 check_eq "-v bind volume: the container reads the host's file" "$out" from-host
 check_eq "-v bind volume: the host reads the container's file" "$(cat "$T/vol/out" 2>&1)" from-container
 check_status "an error of podman itself exits 125" 125 pm run "${run_flags[@]}" --no-such-flag "$IMAGE" true
-skip_test "--userns=auto / keep-id" "needs subordinate id ranges for the 'containers' user (auto) or a rootless user (keep-id)"
+
+# --userns=auto as root: Podman takes the ranges from the 'containers' user's /etc/subuid and /etc/subgid entries
+# (added for the test when missing, removed at the end).
+if ! grep -q '^containers:' /etc/subuid 2>/dev/null; then
+    echo "containers:600000:200000" >> /etc/subuid
+    echo "containers:600000:200000" >> /etc/subgid
+    added_containers_range=1
+fi
+out=$(pm run "${run_flags[@]}" --userns=auto "$IMAGE" sh -c 'id -u; cat /proc/self/uid_map' 2>&1 | tr '\n' ' ' | tr -s ' ')
+check_eq "--userns=auto (root): uid 0 inside is a subordinate id outside" "$(awk '{print $1, $2, ($3 >= 600000)}' <<<"$out")" "0 0 1"
+
+# Rootless Podman: a user of our own (ocirt-pm-<pid>, subordinate ids 400000-465535) runs ocirt as root of
+# Podman's user namespace; its storage and XDG_RUNTIME_DIR live under RLH, removed at the end.
+RL_USER=ocirt-pm-$$
+RLH=$(mktemp -d /tmp/ocirt-e2e-rootless.XXXXXX)
+chmod 755 "$RLH"
+rootless_ready=0
+if ! command -v newuidmap > /dev/null; then "$E2E_REPO/scripts/install-deps.sh" uidmap >&2 || true; fi
+if command -v newuidmap > /dev/null && useradd -M -d "$RLH" -s /bin/sh "$RL_USER" 2>/dev/null; then
+    sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
+    echo "$RL_USER:400000:65536" >> /etc/subuid
+    echo "$RL_USER:400000:65536" >> /etc/subgid
+    mkdir -p "$RLH/run" && chmod 700 "$RLH/run"
+    cp "$T/rootfs.tar" "$RLH/rootfs.tar"
+    chown -R "$RL_USER:" "$RLH"
+    rootless_ready=1
+fi
+rpm() {
+    (cd "$RLH" && timeout -k 5 "$E2E_TIMEOUT" setpriv --reuid="$RL_USER" --regid="$RL_USER" --init-groups \
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$RLH" USER="$RL_USER" XDG_RUNTIME_DIR="$RLH/run" \
+        podman --cgroup-manager cgroupfs --events-backend file --runtime "$RUNTIME" "$@")
+}
+if [ "$rootless_ready" = 1 ]; then
+    check "rootless: podman import" rpm import --change 'CMD ["/bin/sh"]' "$RLH/rootfs.tar" "$IMAGE"
+    out=$(rpm run "${run_flags[@]}" "$IMAGE" sh -c 'id -u; cat /proc/self/uid_map' 2>&1 | tr '\n' ' ' | tr -s ' ')
+    check_eq "rootless: run; root inside is the user outside, the rest its subordinate range" \
+        "$out" "0 0 $(id -u "$RL_USER") 1 1 400000 65536 "
+    check "rootless: run -d" rpm run -d --name rl "${d_flags[@]}" "$IMAGE" sleep 1000
+    check_eq "rootless: exec" "$(rpm exec rl sh -c 'echo exec-ok' 2>&1)" exec-ok
+    check "rootless: stop" rpm stop -t 1 rl
+    check "rootless: rm" rpm rm rl
+    out=$(rpm run "${run_flags[@]}" --userns=keep-id "$IMAGE" id -u 2>&1)
+    check_eq "rootless: --userns=keep-id runs as the user's own uid" "$out" "$(id -u "$RL_USER")"
+    out=$(rpm run "${run_flags[@]}" --userns=auto "$IMAGE" sh -c 'id -u; cat /proc/self/uid_map' 2>&1 | tr '\n' ' ' | tr -s ' ')
+    check_eq "rootless: --userns=auto maps a block of the user's range" "$(awk '{print $1, $2}' <<<"$out")" "0 0"
+    check_eq "rootless: no container left" "$(rpm ps -a -q 2>&1)" ""
+else
+    skip_test "rootless podman" "no newuidmap or cannot create a test user"
+fi
 
 # Nothing of ours may be left running.
 check_eq "no container left" "$(pm ps -a -q 2>&1)" ""
