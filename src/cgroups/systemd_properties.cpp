@@ -1,5 +1,6 @@
 #include "cgroups/systemd_properties.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <sstream>
@@ -79,7 +80,8 @@ std::optional<DeviceAllow> allow_entries(const spec::DeviceCgroupRule& r, std::s
     return out;
 }
 
-bool is_all(const spec::DeviceCgroupRule& r) { return r.type.value_or("a") == "a" && (!r.major || *r.major < 0); }
+// Type "a" means every device whatever the numbers, as in the v1 files.
+bool is_all(const spec::DeviceCgroupRule& r) { return r.type.value_or("a") == "a"; }
 
 // "char" or "block": the kind of a DeviceAllow name ("/dev/char/1:3", "char-pts", "block-*").
 std::string_view kind_of(std::string_view name) {
@@ -119,7 +121,11 @@ std::vector<Property> device_properties(const std::vector<spec::DeviceCgroupRule
         if (is_all(r)) {
             strict = !r.allow;
             allow.clear();
-            expressible = true;
+            // DevicePolicy is all or nothing: "every device, but only for reading" has no systemd form.
+            std::string access = r.access.value_or("rwm");
+            expressible = access.empty() || std::ranges::all_of(std::string_view("rwm"), [&](char c) {
+                              return access.find(c) != std::string::npos;
+                          });
         } else if (r.allow && strict) {
             auto entries = allow_entries(r, proc_devices);
             if (!entries) expressible = false;

@@ -136,3 +136,13 @@ TEST_CASE("systemd properties: device rules systemd cannot hold fall back to pol
                  DeviceCgroupRule{false, "c", 136, 3, "rwm"}};
     CHECK(get<std::string>(resource_properties(r, true, 252, kProcDevices), "DevicePolicy") == "auto");
 }
+
+TEST_CASE("systemd properties: type a is every device, and only with every access", "[cgroups]") {
+    Resources r;
+    // Numbers on an "a" rule mean nothing, as in devices.deny.
+    r.devices = {DeviceCgroupRule{false, "a", 1, 3, "rwm"}, DeviceCgroupRule{true, "c", 1, 3, "rwm"}};
+    CHECK(get<std::string>(resource_properties(r, true, 252, kProcDevices), "DevicePolicy") == "strict");
+    // "Every device, read only" has no DevicePolicy.
+    r.devices = {DeviceCgroupRule{false, "a", {}, {}, "rwm"}, DeviceCgroupRule{true, "a", {}, {}, "r"}};
+    CHECK(get<std::string>(resource_properties(r, true, 252, kProcDevices), "DevicePolicy") == "auto");
+}
