@@ -26,8 +26,10 @@ host_main() {
     for mode in cgroupfs systemd; do
         local flags=()
         [ "$mode" = systemd ] && flags=(--systemd)
+        local t0=$SECONDS
         out=$("$CGROUP2_VM" "${flags[@]}" --timeout 600 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside "$mode" 2>&1)
         local rc=$?
+        echo "# $mode guest: $((SECONDS - t0)) s"
         local seen=0
         while IFS= read -r line; do
             case $line in
@@ -245,6 +247,17 @@ rdma_case() {
     fi
 }
 
+# A cgroup namespace: the container sees its own cgroup as the root of the tree.
+t_cgroupns() {
+    local b out
+    b=$(bundle cgns cat /proc/self/cgroup)
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/cgns" | .linux.namespaces += [{"type":"cgroup"}]'
+    out=$(rt run -b "$b" cgns)
+    echo "$out"
+    [ "$out" = "0::/" ]
+    [ ! -e "$CG/ocirt-v2/cgns" ]
+}
+
 t_unsupported() {
     local b out
     b=$(bundle bad true)
@@ -273,7 +286,8 @@ t_systemd() {
     b=$(bundle sd1 sleep 1000)
     # CAP_MKNOD: the device checks make their own nodes (the guest's /tmp is nodev, the container's /dev is not).
     cfg "$b" '.linux.cgroupsPath="system.slice:ocirt:sd1" | .linux.resources={
-        "memory":{"limit":67108864},"pids":{"limit":40},"cpu":{"shares":1024,"quota":50000,"cpus":"0","mems":"0"},
+        "memory":{"limit":67108864,"reservation":1048576,"swap":100663296},"pids":{"limit":40},
+        "cpu":{"shares":1024,"quota":50000,"cpus":"0","mems":"0"},"blockIO":{"weight":500},
         "devices":[{"allow":false,"access":"rwm"}]}
         | .process.capabilities |= with_entries(.value += ["CAP_MKNOD"])'
     run_d --systemd-cgroup "$b" sd1
@@ -282,6 +296,9 @@ t_systemd() {
     echo "systemd $(systemctl --version | head -1)"
     prop "$unit" Delegate yes
     prop "$unit" MemoryMax 67108864
+    prop "$unit" MemoryLow 1048576
+    prop "$unit" MemorySwapMax 33554432
+    prop "$unit" IOWeight 4950
     prop "$unit" TasksMax 40
     prop "$unit" CPUWeight 39
     prop "$unit" CPUQuotaPerSecUSec 500ms
@@ -338,6 +355,7 @@ guest_main() {
     check "device filter: allowed device opens, denied device fails" t_devices
     check "memory limit: OOM kill seen by events and memory.events" t_memory_oom
     check "pids limit: forks beyond pids.max fail" t_pids_limit
+    check "cgroup namespace: the container's cgroup is its root" t_cgroupns
     check "hugetlb: hugepageLimits in hugetlb.2MB.max and .rsvd.max, updated" t_hugetlb
     check "$(rdma_case)" t_rdma
     check "a resource v2 lacks is an error naming the field, nothing left behind" t_unsupported
