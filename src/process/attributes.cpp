@@ -136,9 +136,16 @@ Attributes resolve_attributes(const spec::Process& p, const spec::Linux* l) {
         a.ioprio = ioprio_class_of(p.ioPriority->class_) << 13 | p.ioPriority->priority;
     }
     if (l && l->memoryPolicy) resolve_mempolicy(*l->memoryPolicy, a);
+    if (p.execCPUAffinity && p.execCPUAffinity->initial)
+        a.cpu_initial = parse_cpu_list(*p.execCPUAffinity->initial, "process.execCPUAffinity.initial");
     if (p.execCPUAffinity && p.execCPUAffinity->final_)
         a.cpu_final = parse_cpu_list(*p.execCPUAffinity->final_, "process.execCPUAffinity.final");
     return a;
+}
+
+void apply_initial_affinity(const Attributes& a) {
+    if (a.cpu_initial && ::sched_setaffinity(0, sizeof(cpu_set_t), &*a.cpu_initial) < 0)
+        throw Error(errno, "sched_setaffinity").context("process.execCPUAffinity.initial");
 }
 
 void apply_attributes(const Attributes& a) {

@@ -21,6 +21,7 @@ struct Attributes {
     uint64_t sched_flags = 0;
     spec::Scheduler scheduler;
     std::optional<int> ioprio;  // encoded class << 13 | level
+    std::optional<cpu_set_t> cpu_initial;
     std::optional<cpu_set_t> cpu_final;
     bool no_new_privs = false;
     bool has_mempolicy = false;
@@ -32,6 +33,9 @@ Attributes resolve_attributes(const spec::Process& p, const spec::Linux* l);
 
 // Child side, before the user switch (oom_score_adj below the current value needs CAP_SYS_RESOURCE).
 void apply_attributes(const Attributes& a);
+// Parent side, before the clone: execCPUAffinity.initial, for the runtime process and what it starts before
+// the container's cgroup takes over (the clone, hooks run from the parent).
+void apply_initial_affinity(const Attributes& a);
 // Child side, the very end: prctl(PR_SET_NO_NEW_PRIVS) when asked.
 void apply_no_new_privs(const Attributes& a);
 

@@ -14,6 +14,7 @@
 #include "base/error.hpp"
 #include "base/log.hpp"
 #include "ipc/channel.hpp"
+#include "process/attributes.hpp"
 #include "process/terminal.hpp"
 #include "rootfs/rootfs.hpp"
 #include "runtime/hooks.hpp"
@@ -132,6 +133,7 @@ Created create_container(const CreateOptions& o) {
     namespaces::join_for_children(c.prepared.ns.parent_joins);
     auto [parent_end, child_end] = ipc::Channel::make_pair();
     sys::procfs::handle();  // opened here so the child inherits the host's procfs instance
+    process::apply_initial_affinity(c.prepared.attrs);
 
     sys::CloneResult r = sys::clone_process(c.prepared.ns.clone_flags);
     if (r.pid == 0) {

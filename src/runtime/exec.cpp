@@ -168,6 +168,7 @@ int exec(const ExecOptions& o) {
     if (proc.terminal && !o.console_socket.empty()) console_socket = process::connect_console_socket(o.console_socket);
     auto [parent_end, child_end] = ipc::Channel::make_pair();
     sys::procfs::handle();  // opened before setns into the container, so the child inherits the host's
+    process::apply_initial_affinity(p.attrs);
 
     sys::CloneResult r = sys::clone_process(0);
     if (r.pid == 0) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -66,7 +67,12 @@ void protect_binary(char** argv) {
     if (!exe.valid()) throw Error(errno, "open", "/proc/self/exe");
     // A protected image that still looked unprotected would loop forever; the marker stops a second round.
     const bool reexecuted = getenv("_OCIRT_REEXEC") != nullptr;
-    if (reexecuted) unsetenv("_OCIRT_REEXEC");
+    if (reexecuted) {
+        unsetenv("_OCIRT_REEXEC");
+        // execveat named us after the fd ("4" in ps and top): take the name of argv[0] back.
+        const char* base = strrchr(argv[0], '/');
+        prctl(PR_SET_NAME, base ? base + 1 : argv[0], 0, 0, 0);
+    }
     if (is_protected(exe.get()) || !writable_by_us(exe.get())) return;
     if (reexecuted) throw Error("the re-executed ocirt binary is still writable: refusing to start a container with it");
     OwnedFd target = readonly_bind(exe.get());
