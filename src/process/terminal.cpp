@@ -55,8 +55,9 @@ Pty open_pty(BorrowedFd console_socket, const std::optional<spec::ConsoleSize>& 
     return p;
 }
 
-void make_controlling_terminal(BorrowedFd slave) {
+void enter_new_session(BorrowedFd slave) {
     check(::setsid(), "setsid");
+    if (!slave.valid()) return;
     check(::ioctl(slave.get(), TIOCSCTTY, 0), "ioctl(TIOCSCTTY)");
     for (int i = 0; i < 3; ++i) check(::dup2(slave.get(), i), "dup2", "terminal");
 }

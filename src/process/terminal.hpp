@@ -21,8 +21,10 @@ struct Pty {
 };
 Pty open_pty(BorrowedFd console_socket, const std::optional<spec::ConsoleSize>& size);
 
-// Child side, last steps: new session, the slave as controlling terminal and as fds 0, 1 and 2.
-void make_controlling_terminal(BorrowedFd slave);
+// Child side, last steps: a new session, and when there is a terminal, the slave as controlling terminal and
+// as fds 0, 1 and 2. The session is made without a terminal too, as runc does: CRIU refuses to checkpoint a
+// process whose session leader is outside the container (unless told --shell-job).
+void enter_new_session(BorrowedFd slave);
 
 // Sends fd over a unix socket with SCM_RIGHTS, with a one-byte payload (what conmon and containerd expect).
 void send_fd(BorrowedFd sock, BorrowedFd fd, const std::string& payload);

@@ -108,7 +108,7 @@ struct ExecChild {
         check(::chdir(proc.cwd.c_str()), "chdir", proc.cwd);
         std::vector<std::string> env = final_env(proc, a.preserve_fds);
         std::string exe = process::find_executable(proc.args.at(0), env);
-        if (pty.slave.valid()) process::make_controlling_terminal(pty.slave.borrow());
+        process::enter_new_session(pty.slave.borrow());
         if (proc.apparmorProfile) security::apply_apparmor(*proc.apparmorProfile);
         if (proc.selinuxLabel) security::apply_selinux_exec_label(*proc.selinuxLabel);
         bool early_seccomp = p.seccomp && !p.attrs.no_new_privs;

@@ -157,7 +157,7 @@ std::string container_view(std::string s, bool started) {
     ::close(a.start_listener);
     if (p.config.hooks) run_hooks(p.config.hooks->startContainer, container_view(state_json, true), "startContainer");
 
-    if (pty.slave.valid()) process::make_controlling_terminal(pty.slave.borrow());
+    process::enter_new_session(pty.slave.borrow());
     // The labels take effect at execve; written before seccomp, which may forbid the writes.
     if (proc.apparmorProfile) security::apply_apparmor(*proc.apparmorProfile);
     if (proc.selinuxLabel) security::apply_selinux_exec_label(*proc.selinuxLabel);
