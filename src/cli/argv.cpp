@@ -16,13 +16,13 @@ constexpr std::array kValued = {
     "memory-swap", "kernel-memory", "kernel-memory-tcp", "cpu-shares", "cpu-quota", "cpu-period",
     "cpu-rt-runtime", "cpu-rt-period", "cpuset-cpus", "cpuset-mems", "pids-limit", "blkio-weight",
     "l3-cache-schema", "mem-bw-schema", "status-fd", "lsm-profile", "lsm-mount-context", "page-server",
-    "auto-dedup", "ext-unix-sk", "file-locks", "cpu-idle", "cpu-burst", "rootless"};
+    "cpu-idle", "cpu-burst", "rootless"};
 
 constexpr std::array kFlags = {
     "debug", "systemd-cgroup", "detach", "d", "no-pivot", "no-new-keyring", "no-subreaper",
     "tty", "t", "no-new-privs", "force", "all", "a", "stats", "quiet", "q", "leave-running",
     "tcp-established", "shell-job", "pre-dump", "help", "h", "version", "v", "keep", "ignore-paused",
-    "lazy-pages", "auto-dedup", "no-mount-fallback"};
+    "lazy-pages", "auto-dedup", "ext-unix-sk", "file-locks", "no-mount-fallback"};
 
 bool is_known(std::string_view name) {
     auto eq = [&](const char* k) { return name == k; };

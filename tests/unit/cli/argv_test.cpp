@@ -31,3 +31,8 @@ TEST_CASE("the subcommand is the first argument that is neither a flag nor a fla
     CHECK(subcommand(norm({"ocirt", "-log-format=json", "-log", "/l", "exec", "id", "run"})) == "exec");
     CHECK(subcommand(norm({"ocirt", "--debug"})).empty());
 }
+
+TEST_CASE("criu's boolean flags take no value: the container id after them stays a positional") {
+    auto out = norm({"ocirt", "checkpoint", "-file-locks", "-ext-unix-sk", "id", "-x"});
+    CHECK(out == std::vector<std::string>{"ocirt", "checkpoint", "--file-locks", "--ext-unix-sk", "id", "-x"});
+}
