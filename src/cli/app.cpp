@@ -117,7 +117,7 @@ int run_app(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "json"}));
     app.add_flag("--debug", g.debug, "enable debug logging");
     app.add_flag("--systemd-cgroup", g.systemd_cgroup, "use the systemd cgroup driver");
-    app.add_option("--criu", "path to criu (accepted for runc compatibility)");
+    app.add_option("--criu", g.criu, "path to the criu binary for checkpoint and restore (default: criu on PATH)");
     app.add_option("--rootless", "true, false or auto (accepted for runc compatibility; detected)");
     app.parse_complete_callback([&] {
         log::configure(g.log, g.log_format == "json" ? log::Format::json : log::Format::text, g.debug);

@@ -14,6 +14,7 @@ struct GlobalOptions {
     std::string log_format = "text";
     bool debug = false;
     bool systemd_cgroup = false;
+    std::string criu = "criu";  // the criu binary for checkpoint and restore (looked up on PATH)
 };
 
 // Each adds its subcommand; its callback reads the globals when it runs (after parsing).

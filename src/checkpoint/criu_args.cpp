@@ -1,0 +1,218 @@
+#include "checkpoint/criu_args.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <array>
+#include <sstream>
+
+#include "base/error.hpp"
+
+namespace ocirt::checkpoint {
+namespace {
+
+using spec::NamespaceType;
+
+bool is_bind(const spec::Mount& m) {
+    if (m.type == "bind") return true;
+    return std::any_of(m.options.begin(), m.options.end(), [](const std::string& o) { return o == "bind" || o == "rbind"; });
+}
+
+std::string absolute(const std::string& dest) { return dest.rfind('/', 0) == 0 ? dest : "/" + dest; }
+
+void push(std::vector<std::string>& a, const char* flag, const std::string& value) {
+    a.emplace_back(flag);
+    a.push_back(value);
+}
+
+// What both commands take from the shared flags. The image and work directories are absolute, so criu's
+// chdir into the work directory changes nothing about them.
+void add_common(std::vector<std::string>& a, const CommonOptions& o, const char* log) {
+    push(a, "--images-dir", o.image_path);
+    if (!o.work_path.empty()) push(a, "--work-dir", o.work_path);
+    push(a, "--log-file", log);
+    a.emplace_back("-v4");
+    a.push_back("--manage-cgroups=" + (o.manage_cgroups_mode.empty() ? std::string("soft") : o.manage_cgroups_mode));
+    if (o.tcp_established) a.emplace_back("--tcp-established");
+    if (o.ext_unix_sk) a.emplace_back("--ext-unix-sk");
+    if (o.shell_job) a.emplace_back("--shell-job");
+    if (o.file_locks) a.emplace_back("--file-locks");
+    if (o.auto_dedup) a.emplace_back("--auto-dedup");
+    for (const auto& ns : o.empty_ns)
+        if (ns == "network") push(a, "--empty-ns", "net");
+}
+
+void add_ext_mounts(std::vector<std::string>& a, const std::vector<ExtMount>& m) {
+    for (const auto& [key, value] : m) push(a, "--ext-mount-map", key + ":" + value);
+}
+
+void check_common(const CommonOptions& o, const char* cmd) {
+    static constexpr std::array kModes = {"soft", "full", "strict", "ignore"};
+    const std::string& m = o.manage_cgroups_mode;
+    if (!m.empty() && std::find(kModes.begin(), kModes.end(), m) == kModes.end())
+        throw Error(std::string(cmd) + ": --manage-cgroups-mode \"" + m + "\": expected soft, full, strict or ignore");
+    for (const auto& ns : o.empty_ns)
+        if (ns != "network")
+            throw Error(std::string(cmd) + ": --empty-ns \"" + ns + "\": only the network namespace can be left empty");
+    if (o.lazy_pages)
+        throw Error(std::string(cmd) + ": --lazy-pages is not supported by ocirt (it needs criu's lazy-pages daemon)");
+    if (o.image_path.empty()) throw Error(std::string(cmd) + ": no image directory (--image-path)");
+}
+
+}  // namespace
+
+void check_options(const CheckpointOptions& o) {
+    check_common(o, "checkpoint");
+    const std::string& ps = o.page_server;
+    size_t colon = ps.rfind(':');
+    if (!ps.empty() && (colon == std::string::npos || colon == 0 || colon + 1 == ps.size() ||
+                        ps.find_first_not_of("0123456789", colon + 1) != std::string::npos))
+        throw Error("checkpoint: --page-server \"" + ps + "\": expected ADDRESS:PORT");
+}
+
+void check_options(const RestoreOptions& o) { check_common(o, "restore"); }
+
+std::vector<std::string> dump_args(const CheckpointOptions& o, const DumpTarget& t) {
+    std::vector<std::string> a{o.pre_dump ? "pre-dump" : "dump"};
+    push(a, "--tree", std::to_string(t.pid));
+    add_common(a, o, o.pre_dump ? "pre-dump.log" : "dump.log");
+    push(a, "--root", t.rootfs);
+    if (!t.freeze_cgroup.empty()) push(a, "--freeze-cgroup", t.freeze_cgroup);
+    if (o.leave_running) a.emplace_back("--leave-running");
+    // Memory is tracked so that a later dump can save only the pages that changed since this one.
+    if (o.pre_dump || !o.parent_path.empty()) a.emplace_back("--track-mem");
+    if (!o.parent_path.empty()) push(a, "--prev-images-dir", o.parent_path);
+    if (!o.page_server.empty()) {
+        size_t colon = o.page_server.rfind(':');
+        a.emplace_back("--page-server");
+        push(a, "--address", o.page_server.substr(0, colon));
+        push(a, "--port", o.page_server.substr(colon + 1));
+    }
+    // A pre-dump saves memory only: mounts and namespaces are the final dump's business.
+    if (!o.pre_dump) {
+        add_ext_mounts(a, t.ext_mounts);
+        for (const auto& e : t.externals) push(a, "--external", e);
+    }
+    return a;
+}
+
+std::vector<std::string> restore_args(const RestoreOptions& o, const RestoreTarget& t) {
+    // Detached, and the restored init a sibling of criu: a child of ocirt, which waits for it (or leaves it to
+    // ocirt's parent, a shim that is a subreaper, when --detach).
+    std::vector<std::string> a{"restore", "--restore-detached", "--restore-sibling"};
+    add_common(a, o, "restore.log");
+    push(a, "--root", t.root);
+    push(a, "--pidfile", t.pid_file);
+    // Device nodes may have other paths on this host; criu may use any node with the same numbers.
+    a.emplace_back("--evasive-devices");
+    add_ext_mounts(a, t.ext_mounts);
+    for (const auto& f : t.inherit_fds) push(a, "--inherit-fd", f);
+    for (const auto& j : t.join_ns) push(a, "--join-ns", j);
+    return a;
+}
+
+std::vector<ExtMount> dump_ext_mounts(const spec::Config& c, const std::vector<std::string>& masked_files) {
+    std::vector<ExtMount> out;
+    for (const auto& m : c.mounts)
+        if (is_bind(m)) out.emplace_back(absolute(m.destination), absolute(m.destination));
+    for (const auto& p : masked_files) out.emplace_back(absolute(p), "/dev/null");
+    if (c.linux_)
+        for (const auto& d : c.linux_->devices) out.emplace_back(absolute(d.path), absolute(d.path));
+    return out;
+}
+
+std::vector<ExtMount> restore_ext_mounts(const spec::Config& c) {
+    std::vector<ExtMount> out;
+    for (const auto& m : c.mounts)
+        if (is_bind(m)) out.emplace_back(absolute(m.destination), m.source.value_or(""));
+    if (c.linux_ && !c.linux_->maskedPaths.empty()) out.emplace_back("/dev/null", "/dev/null");
+    if (c.linux_)
+        for (const auto& d : c.linux_->devices) out.emplace_back(absolute(d.path), absolute(d.path));
+    return out;
+}
+
+const char* criu_ns_name(NamespaceType t) {
+    switch (t) {
+    case NamespaceType::pid: return "pid";
+    case NamespaceType::network: return "net";
+    case NamespaceType::mount: return "mnt";
+    case NamespaceType::ipc: return "ipc";
+    case NamespaceType::uts: return "uts";
+    case NamespaceType::user: return "user";
+    case NamespaceType::cgroup: return "cgroup";
+    case NamespaceType::time: return "time";
+    }
+    return "";
+}
+
+std::string external_ns_key(NamespaceType t) {
+    std::string n = t == NamespaceType::network ? "Net" : t == NamespaceType::pid ? "Pid" : criu_ns_name(t);
+    return "extRoot" + n + "NS";
+}
+
+std::vector<std::string> cgroup_root_args(const std::string& proc_cgroup) {
+    std::vector<std::string> out;
+    std::istringstream in(proc_cgroup);
+    std::string line;
+    while (std::getline(in, line)) {
+        size_t c1 = line.find(':');
+        size_t c2 = c1 == std::string::npos ? c1 : line.find(':', c1 + 1);
+        if (c2 == std::string::npos) continue;
+        std::string controllers = line.substr(c1 + 1, c2 - c1 - 1);
+        std::string path = line.substr(c2 + 1);
+        // cgroup v2's line has no controller list: its path is the root for every controller.
+        out.push_back("--cgroup-root");
+        out.push_back(controllers.empty() ? path : controllers + ":" + path);
+    }
+    return out;
+}
+
+std::string descriptors_json(const std::vector<std::string>& links) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartArray();
+    for (const auto& l : links) w.String(l.data(), static_cast<rapidjson::SizeType>(l.size()));
+    w.EndArray();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::vector<std::string> parse_descriptors(const std::string& json) {
+    rapidjson::Document d;
+    d.Parse(json.data(), json.size());
+    if (d.HasParseError() || !d.IsArray()) throw Error("descriptors.json is not a JSON array of strings");
+    std::vector<std::string> out;
+    for (const auto& v : d.GetArray()) {
+        if (!v.IsString()) throw Error("descriptors.json is not a JSON array of strings");
+        out.emplace_back(v.GetString(), v.GetStringLength());
+    }
+    return out;
+}
+
+std::vector<std::string> stdio_inherit_fds(const std::vector<std::string>& descriptors) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < descriptors.size() && i < 3; ++i)
+        if (descriptors[i].rfind("pipe:", 0) == 0) out.push_back("fd[" + std::to_string(i) + "]:" + descriptors[i]);
+    return out;
+}
+
+std::string failure_reason(const std::string& log) {
+    // criu probes the kernel before it starts and logs what the probes miss as errors (no tun device, no
+    // autofs); those say nothing about why the dump or restore failed.
+    static constexpr std::array kProbes = {"(criu/tun.c:", "(criu/kerndat.c:", "(criu/cr-check.c:"};
+    std::istringstream in(log);
+    std::string line, fallback;
+    while (std::getline(in, line)) {
+        size_t at = line.find("Error (");
+        if (at == std::string::npos) continue;
+        size_t msg = line.find("): ", at);
+        std::string text = msg == std::string::npos ? line.substr(at) : line.substr(msg + 3);
+        bool probe = std::any_of(kProbes.begin(), kProbes.end(), [&](const char* p) { return line.find(p) != std::string::npos; });
+        if (!probe) return text;
+        if (fallback.empty()) fallback = text;
+    }
+    return fallback;
+}
+
+}  // namespace ocirt::checkpoint

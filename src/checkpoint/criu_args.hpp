@@ -1,0 +1,99 @@
+// What ocirt asks of criu(8), as plain values: the command lines of `criu dump`, `criu pre-dump` and `criu
+// restore`, built from the flags (runc's names) and from facts gathered about the container, so that unit
+// tests check them without root or CRIU. ocirt runs the criu binary rather than speaking its RPC (`criu
+// swrk`): Debian ships no libcriu, and everything a checkpoint or a restore needs here has a command-line form.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "spec/config.hpp"
+
+namespace ocirt::checkpoint {
+
+// Flags that checkpoint and restore share.
+struct CommonOptions {
+    std::string criu = "criu";          // the global --criu
+    std::string image_path;             // absolute
+    std::string work_path;              // criu's -W (logs go there); empty: the image directory
+    std::string manage_cgroups_mode;    // soft (the default), full, strict or ignore
+    std::vector<std::string> empty_ns;  // namespaces made empty on restore: only "network"
+    bool tcp_established = false;
+    bool ext_unix_sk = false;
+    bool shell_job = false;
+    bool file_locks = false;
+    bool auto_dedup = false;
+    bool lazy_pages = false;  // refused: it needs criu's lazy-pages daemon and RPC notifications
+};
+
+struct CheckpointOptions : CommonOptions {
+    std::string parent_path;  // --prev-images-dir, relative to the image directory
+    std::string page_server;  // ADDRESS:PORT
+    bool leave_running = false;
+    bool pre_dump = false;
+};
+
+struct RestoreOptions : CommonOptions {
+    std::string bundle = ".";
+    std::string pid_file;
+    bool detach = false;
+};
+
+// One --ext-mount-map KEY:VALUE. At dump the key names the mount in the image; at restore the value is what
+// the host mounts there.
+using ExtMount = std::pair<std::string, std::string>;
+
+struct DumpTarget {
+    pid_t pid = 0;
+    std::string rootfs;
+    std::string freeze_cgroup;  // a cgroup v2 directory to freeze; empty: criu stops the tasks with ptrace
+    std::vector<ExtMount> ext_mounts;
+    std::vector<std::string> externals;  // --external values (namespaces the container joined by path)
+};
+
+struct RestoreTarget {
+    std::string root;      // the rootfs, bind-mounted so that it is a mount point of its own
+    std::string pid_file;  // where criu writes the restored init's pid
+    std::vector<ExtMount> ext_mounts;
+    std::vector<std::string> inherit_fds;  // --inherit-fd values
+    std::vector<std::string> join_ns;      // --join-ns values
+};
+
+// Error for a flag value criu cannot take (an unknown cgroup mode, an empty namespace other than network,
+// --lazy-pages, a page server without a port).
+void check_options(const CheckpointOptions& o);
+void check_options(const RestoreOptions& o);
+
+std::vector<std::string> dump_args(const CheckpointOptions& o, const DumpTarget& t);
+std::vector<std::string> restore_args(const RestoreOptions& o, const RestoreTarget& t);
+
+// The mounts criu cannot make from the image and must be told about, as runc marks them: every bind mount of
+// config.json (at dump keyed by its destination; at restore bound from its source), the masked files (binds
+// of /dev/null, one key "/dev/null" at restore) and the linux.devices nodes. masked_files: the maskedPaths
+// that are files in the running container (directories are masked with a tmpfs, which criu dumps).
+std::vector<ExtMount> dump_ext_mounts(const spec::Config& c, const std::vector<std::string>& masked_files);
+std::vector<ExtMount> restore_ext_mounts(const spec::Config& c);
+
+// "extRootNetNS" for a network namespace joined by path: the key criu's --external and --inherit-fd share.
+std::string external_ns_key(spec::NamespaceType t);
+// criu's name for a namespace ("net", "mnt", ...).
+const char* criu_ns_name(spec::NamespaceType t);
+
+// --cgroup-root values from the text of /proc/<pid>/cgroup of a process already in the container's cgroup:
+// criu then restores the tasks' cgroups under it rather than under the paths recorded at dump.
+std::vector<std::string> cgroup_root_args(const std::string& proc_cgroup);
+
+// descriptors.json in the image directory: where the init's fds 0, 1 and 2 pointed at dump ("pipe:[123]",
+// "/dev/null"), so that restore can hand criu the new pipes in their place (runc's file and format).
+std::string descriptors_json(const std::vector<std::string>& links);
+std::vector<std::string> parse_descriptors(const std::string& json);
+// --inherit-fd values for the stdio fds that were pipes: ours of the same number replace them.
+std::vector<std::string> stdio_inherit_fds(const std::vector<std::string>& descriptors);
+
+// The line of a criu log that says why it failed, without criu's prefix; empty when none does.
+std::string failure_reason(const std::string& log);
+
+}  // namespace ocirt::checkpoint

@@ -1,0 +1,18 @@
+// Small file steps that checkpoint and restore share.
+#pragma once
+
+#include <string>
+
+namespace ocirt::checkpoint {
+
+// runc's name for the file that records the init's stdio in the image directory (criu_args.hpp).
+inline constexpr const char* kDescriptors = "descriptors.json";
+
+// mkdir with mode 0700; an existing directory is fine (a container may be checkpointed more than once).
+void make_dir(const std::string& path);
+// Writes content to path (created 0600, truncated).
+void write_file(const std::string& path, const std::string& content);
+// The path with symlinks resolved: criu compares it with the mounts it finds.
+std::string real_path(const std::string& path);
+
+}  // namespace ocirt::checkpoint

@@ -1,0 +1,180 @@
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "base/error.hpp"
+#include "base/log.hpp"
+#include "cgroups/manager.hpp"
+#include "checkpoint/checkpoint.hpp"
+#include "checkpoint/criu_process.hpp"
+#include "checkpoint/files.hpp"
+#include "runtime/create.hpp"
+#include "runtime/lifecycle.hpp"
+#include "runtime/prepared.hpp"
+#include "runtime/run.hpp"
+#include "sys/syscalls.hpp"
+
+namespace ocirt::checkpoint {
+namespace {
+
+struct Restored {
+    state::StateDir dir;
+    state::State st;
+    std::unique_ptr<cgroups::Manager> cgroup;
+    OwnedFd pidfd;
+};
+
+// Undoes a half-restored container unless commit() was called: the restored init killed and reaped, the
+// cgroup destroyed (which kills whatever else criu restored), the state directory removed.
+class Undo {
+public:
+    explicit Undo(Restored& r) : r_(r) {}
+    ~Undo() {
+        if (committed_) return;
+        if (r_.pidfd.valid()) {
+            ::syscall(SYS_pidfd_send_signal, r_.pidfd.get(), SIGKILL, nullptr, 0);
+            while (::waitpid(r_.st.pid, nullptr, 0) < 0 && errno == EINTR) {}
+        }
+        try {
+            if (r_.cgroup) r_.cgroup->destroy();
+        } catch (const Error& e) {
+            log::warn("cleanup: " + e.message());
+        }
+        try {
+            r_.dir.remove();
+        } catch (const Error& e) {
+            log::warn("cleanup: " + e.message());
+        }
+    }
+    void commit() { committed_ = true; }
+
+private:
+    Restored& r_;
+    bool committed_ = false;
+};
+
+// The rootfs bound onto a directory of the state dir while criu runs: criu wants a root that is a mount point
+// of its own and whose parent is not overmounted, which a bundle's rootfs directory need not be.
+class RootBind {
+public:
+    RootBind(const std::string& rootfs, std::string at) : at_(std::move(at)) {
+        if (::mkdir(at_.c_str(), 0755) < 0) throw Error(errno, "mkdir", at_);
+        if (sys::real().mount(rootfs.c_str(), at_.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
+            Error e(errno, "bind mount", rootfs + " on " + at_);
+            ::rmdir(at_.c_str());
+            throw e;
+        }
+    }
+    ~RootBind() {
+        if (sys::real().umount2(at_.c_str(), MNT_DETACH) < 0) log::warn("restore: umount " + at_ + ": " + strerror(errno));
+        ::rmdir(at_.c_str());
+    }
+    RootBind(const RootBind&) = delete;
+    RootBind& operator=(const RootBind&) = delete;
+    const std::string& path() const { return at_; }
+
+private:
+    std::string at_;
+};
+
+// Namespaces the config joins by path. Network and pid namespaces were recorded as external at dump: criu
+// gets them as fds 3, 4, ... under the same key. The others criu joins itself. criu has no way to join a
+// cgroup namespace.
+struct Joins {
+    std::vector<OwnedFd> fds;
+    std::vector<std::string> inherit_fds;
+    std::vector<std::string> join_ns;
+};
+
+Joins plan_joins(const spec::Linux& l) {
+    Joins j;
+    for (const auto& ns : l.namespaces) {
+        if (!ns.path) continue;
+        if (ns.type == spec::NamespaceType::cgroup)
+            throw Error("restore: linux.namespaces: criu cannot join a cgroup namespace by path (" + *ns.path + ")");
+        if (ns.type != spec::NamespaceType::network && ns.type != spec::NamespaceType::pid) {
+            j.join_ns.push_back(std::string(criu_ns_name(ns.type)) + ":" + *ns.path);
+            continue;
+        }
+        OwnedFd fd(::open(ns.path->c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd.valid()) throw Error(errno, "open", *ns.path).context("restore: joined namespace");
+        j.inherit_fds.push_back("fd[" + std::to_string(3 + j.fds.size()) + "]:" + external_ns_key(ns.type));
+        j.fds.push_back(std::move(fd));
+    }
+    return j;
+}
+
+pid_t read_pid(const std::string& path) {
+    std::string s = runtime::read_file(path);
+    char* end = nullptr;
+    long pid = strtol(s.c_str(), &end, 10);
+    if (pid <= 0 || end == s.c_str()) throw Error("restore: criu wrote no pid to " + path);
+    return static_cast<pid_t>(pid);
+}
+
+void run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& o, const std::string& pid_file) {
+    const spec::Config& cfg = p.config;
+    std::vector<std::string> descriptors = parse_descriptors(runtime::read_file(o.image_path + "/" + kDescriptors));
+    Joins joins = plan_joins(*cfg.linux_);
+    if (!o.work_path.empty()) make_dir(o.work_path);
+    RootBind root(real_path(p.rootfs.root), r.dir.path() + "/criu-root");
+    RestoreTarget t{root.path(), pid_file, restore_ext_mounts(cfg), stdio_inherit_fds(descriptors), joins.join_ns};
+    t.inherit_fds.insert(t.inherit_fds.end(), joins.inherit_fds.begin(), joins.inherit_fds.end());
+    std::vector<BorrowedFd> pass;
+    for (const auto& fd : joins.fds) pass.push_back(fd.borrow());
+    std::string log = (o.work_path.empty() ? o.image_path : o.work_path) + "/restore.log";
+    run_criu(CriuRun{o.criu, restore_args(o, t), log, pass, r.cgroup.get()});
+}
+
+}  // namespace
+
+int restore(const std::string& root, const std::string& id, const RestoreOptions& o, bool systemd_cgroup) {
+    check_options(o);
+    runtime::Prepared p = runtime::prepare_bundle(o.bundle);
+    const spec::Config& cfg = p.config;
+    if (cfg.process->terminal)
+        throw Error("restore: process.terminal is not supported (criu hands the terminal over only through its RPC)");
+    Restored r{state::StateDir::create(root, id), {}, nullptr, {}};
+    Undo undo(r);
+    r.st.id = id;
+    r.st.bundle = p.bundle;
+    r.st.rootfs = p.rootfs.root;
+    r.st.created = log::timestamp();
+    r.st.owner = ::geteuid();
+    r.st.annotations = cfg.annotations;
+    r.st.systemd_cgroup = systemd_cgroup;
+
+    // The cgroup is made and configured as by create; criu joins it before restoring into it.
+    cgroups::Options copts{cfg.linux_->cgroupsPath.value_or(""), id, systemd_cgroup, ::geteuid() != 0};
+    r.cgroup = cgroups::make_manager(copts);
+    r.cgroup->create();
+    if (cfg.linux_->resources) r.cgroup->apply(*cfg.linux_->resources);
+    r.st.cgroup = r.cgroup->saved_path();
+
+    std::string pid_file = r.dir.path() + "/criu.pid";
+    run_restore(r, p, o, pid_file);
+    r.st.pid = read_pid(pid_file);
+    ::unlink(pid_file.c_str());
+    r.pidfd = OwnedFd(static_cast<int>(::syscall(SYS_pidfd_open, r.st.pid, 0)));
+    if (!r.pidfd.valid()) throw Error(errno, "pidfd_open", "restored init " + std::to_string(r.st.pid));
+    r.st.pid_start = state::process_start_time(r.st.pid);
+    r.dir.save_config(p.config_json);
+    r.dir.save(r.st);
+    if (!o.pid_file.empty()) runtime::write_pid_file(o.pid_file, r.st.pid);
+    undo.commit();
+    if (o.detach) return 0;
+    // criu made the init our child (--restore-sibling): we wait for it as `run` does.
+    int code = runtime::supervise(r.st.pid, r.pidfd.borrow(), BorrowedFd(-1));
+    runtime::destroy(r.dir, r.st);
+    return code;
+}
+
+}  // namespace ocirt::checkpoint

@@ -1,0 +1,173 @@
+#include "checkpoint/criu_args.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "base/error.hpp"
+#include "spec/parse.hpp"
+
+using namespace ocirt::checkpoint;
+using Args = std::vector<std::string>;
+
+namespace {
+
+// True when the flag is followed by value somewhere in a.
+bool has(const Args& a, const std::string& flag, const std::string& value) {
+    for (size_t i = 0; i + 1 < a.size(); ++i)
+        if (a[i] == flag && a[i + 1] == value) return true;
+    return false;
+}
+bool has(const Args& a, const std::string& flag) { return std::find(a.begin(), a.end(), flag) != a.end(); }
+
+CheckpointOptions dump_opts() {
+    CheckpointOptions o;
+    o.image_path = "/img";
+    return o;
+}
+
+const char* kConfig = R"({"ociVersion":"1.0.2","root":{"path":"rootfs"},
+  "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+            {"destination":"/data","type":"bind","source":"/srv/data","options":["rbind","ro"]},
+            {"destination":"etc/hosts","type":"none","source":"/b/hosts","options":["bind"]}],
+  "linux":{"maskedPaths":["/proc/kcore","/proc/acpi"],
+           "devices":[{"type":"c","path":"/dev/fuse","major":10,"minor":229}]}})";
+
+}  // namespace
+
+TEST_CASE("dump: the tree, images, log, cgroups, root and the flags that were asked for") {
+    CheckpointOptions o = dump_opts();
+    o.work_path = "/work";
+    o.tcp_established = o.ext_unix_sk = o.shell_job = o.file_locks = true;
+    DumpTarget t{42, "/rootfs", "/sys/fs/cgroup/c1", {{"/data", "/data"}}, {"net[4026532]:extRootNetNS"}};
+    Args a = dump_args(o, t);
+    CHECK(a.at(0) == "dump");
+    CHECK(has(a, "--tree", "42"));
+    CHECK(has(a, "--images-dir", "/img"));
+    CHECK(has(a, "--work-dir", "/work"));
+    CHECK(has(a, "--log-file", "dump.log"));
+    CHECK(has(a, "--manage-cgroups=soft"));
+    CHECK(has(a, "--root", "/rootfs"));
+    CHECK(has(a, "--freeze-cgroup", "/sys/fs/cgroup/c1"));
+    CHECK(has(a, "--ext-mount-map", "/data:/data"));
+    CHECK(has(a, "--external", "net[4026532]:extRootNetNS"));
+    for (const char* f : {"--tcp-established", "--ext-unix-sk", "--shell-job", "--file-locks"}) CHECK(has(a, f));
+    CHECK_FALSE(has(a, "--leave-running"));
+    CHECK_FALSE(has(a, "--track-mem"));
+}
+
+TEST_CASE("dump: leave-running, parent images, page server, cgroup mode") {
+    CheckpointOptions o = dump_opts();
+    o.leave_running = true;
+    o.parent_path = "../pre";
+    o.page_server = "10.0.0.2:2777";
+    o.manage_cgroups_mode = "strict";
+    Args a = dump_args(o, DumpTarget{7, "/r", "", {}, {}});
+    CHECK(has(a, "--leave-running"));
+    CHECK(has(a, "--prev-images-dir", "../pre"));
+    CHECK(has(a, "--track-mem"));
+    CHECK(has(a, "--page-server"));
+    CHECK(has(a, "--address", "10.0.0.2"));
+    CHECK(has(a, "--port", "2777"));
+    CHECK(has(a, "--manage-cgroups=strict"));
+    CHECK_FALSE(has(a, "--freeze-cgroup"));
+}
+
+TEST_CASE("pre-dump: memory only, tracked, no mounts or namespaces") {
+    CheckpointOptions o = dump_opts();
+    o.pre_dump = true;
+    Args a = dump_args(o, DumpTarget{7, "/r", "", {{"/data", "/data"}}, {"net[1]:extRootNetNS"}});
+    CHECK(a.at(0) == "pre-dump");
+    CHECK(has(a, "--log-file", "pre-dump.log"));
+    CHECK(has(a, "--track-mem"));
+    CHECK_FALSE(has(a, "--ext-mount-map"));
+    CHECK_FALSE(has(a, "--external"));
+}
+
+TEST_CASE("restore: detached, as criu's sibling, with root, pid file, mounts, inherited fds, joined namespaces") {
+    RestoreOptions o;
+    o.image_path = "/img";
+    o.empty_ns = {"network"};
+    RestoreTarget t{"/state/c1/criu-root", "/state/c1/criu.pid", {{"/data", "/srv/data"}}, {"fd[1]:pipe:[77]", "fd[3]:extRootNetNS"}, {"ipc:/proc/1/ns/ipc"}};
+    Args a = restore_args(o, t);
+    CHECK(a.at(0) == "restore");
+    CHECK(has(a, "--restore-detached"));
+    CHECK(has(a, "--restore-sibling"));
+    CHECK(has(a, "--log-file", "restore.log"));
+    CHECK(has(a, "--root", "/state/c1/criu-root"));
+    CHECK(has(a, "--pidfile", "/state/c1/criu.pid"));
+    CHECK(has(a, "--ext-mount-map", "/data:/srv/data"));
+    CHECK(has(a, "--inherit-fd", "fd[1]:pipe:[77]"));
+    CHECK(has(a, "--inherit-fd", "fd[3]:extRootNetNS"));
+    CHECK(has(a, "--join-ns", "ipc:/proc/1/ns/ipc"));
+    CHECK(has(a, "--empty-ns", "net"));
+    CHECK(has(a, "--evasive-devices"));
+    CHECK_FALSE(has(a, "--work-dir"));
+}
+
+TEST_CASE("external mounts: binds by destination at dump and from their source at restore, masked files, devices") {
+    ocirt::spec::Config c = ocirt::spec::parse_config(kConfig);
+    auto dump = dump_ext_mounts(c, {"/proc/kcore"});
+    CHECK(dump == std::vector<ExtMount>{{"/data", "/data"}, {"/etc/hosts", "/etc/hosts"}, {"/proc/kcore", "/dev/null"},
+                                        {"/dev/fuse", "/dev/fuse"}});
+    auto rst = restore_ext_mounts(c);
+    CHECK(rst == std::vector<ExtMount>{{"/data", "/srv/data"}, {"/etc/hosts", "/b/hosts"}, {"/dev/null", "/dev/null"},
+                                       {"/dev/fuse", "/dev/fuse"}});
+}
+
+TEST_CASE("namespace names and the keys of external namespaces") {
+    using ocirt::spec::NamespaceType;
+    CHECK(external_ns_key(NamespaceType::network) == "extRootNetNS");
+    CHECK(external_ns_key(NamespaceType::pid) == "extRootPidNS");
+    CHECK(std::string(criu_ns_name(NamespaceType::mount)) == "mnt");
+    CHECK(std::string(criu_ns_name(NamespaceType::network)) == "net");
+}
+
+TEST_CASE("cgroup roots from /proc/PID/cgroup: v2 applies to every controller, v1 per controller") {
+    CHECK(cgroup_root_args("0::/ocirt/c1\n") == Args{"--cgroup-root", "/ocirt/c1"});
+    CHECK(cgroup_root_args("4:memory:/c1\n1:name=systemd:/c1\n") ==
+          Args{"--cgroup-root", "memory:/c1", "--cgroup-root", "name=systemd:/c1"});
+    CHECK(cgroup_root_args("").empty());
+}
+
+TEST_CASE("descriptors.json round trip; only pipes are inherited") {
+    std::vector<std::string> links{"/dev/null", "pipe:[1234]", "pipe:[99]"};
+    std::string json = descriptors_json(links);
+    CHECK(json == R"(["/dev/null","pipe:[1234]","pipe:[99]"])");
+    CHECK(parse_descriptors(json) == links);
+    CHECK(stdio_inherit_fds(links) == Args{"fd[1]:pipe:[1234]", "fd[2]:pipe:[99]"});
+    CHECK_THROWS_AS(parse_descriptors("{}"), ocirt::Error);
+    CHECK_THROWS_AS(parse_descriptors("[1]"), ocirt::Error);
+}
+
+TEST_CASE("the reason of a failure: the first error that is not from criu's kernel probes") {
+    std::string log =
+        "(00.01) Error (criu/tun.c:85): tun: Unable to create tun: No such file or directory\n"
+        "(00.02) Warn  (compel/src/lib/infect.c:127): Unable to interrupt task\n"
+        "(06.88) Error (criu/files-reg.c:1710): Can't lookup mount=24 for fd=0 path=/dev/null\n"
+        "(06.89) Error (criu/cr-dump.c:1635): Dump files (pid: 158) failed with -1\n"
+        "(08.00) Error (criu/cr-dump.c:2053): Dumping FAILED.\n";
+    CHECK(failure_reason(log) == "Can't lookup mount=24 for fd=0 path=/dev/null");
+    CHECK(failure_reason("(00.01) Error (criu/tun.c:85): tun: no tun\n") == "tun: no tun");
+    CHECK(failure_reason("all fine\n").empty());
+}
+
+TEST_CASE("flag values criu cannot take are errors naming the flag") {
+    CheckpointOptions o = dump_opts();
+    o.manage_cgroups_mode = "sometimes";
+    CHECK_THROWS_WITH(check_options(o), Catch::Contains("--manage-cgroups-mode"));
+    o = dump_opts();
+    o.empty_ns = {"ipc"};
+    CHECK_THROWS_WITH(check_options(o), Catch::Contains("--empty-ns"));
+    o = dump_opts();
+    o.lazy_pages = true;
+    CHECK_THROWS_WITH(check_options(o), Catch::Contains("--lazy-pages"));
+    for (const char* ps : {"host", ":1", "host:", "host:x"}) {
+        o = dump_opts();
+        o.page_server = ps;
+        CHECK_THROWS_WITH(check_options(o), Catch::Contains("--page-server"));
+    }
+    o = dump_opts();
+    o.page_server = "[::1]:2777";
+    o.manage_cgroups_mode = "ignore";
+    CHECK_NOTHROW(check_options(o));
+}
