@@ -1,0 +1,196 @@
+#!/bin/bash
+# criu-vm.sh: ocirt checkpoint and restore with the real criu, in one /work/shared/tools/cgroup2-vm guest
+# (Debian's criu 3.17 cannot dump on this host's newer kernel; the guest boots the 6.1 kernel). A counter
+# container (busybox sh printing 1, 2, 3... to a pipe) is checkpointed, restored and must go on counting from
+# where it stopped; --leave-running leaves it running; the restored container answers state, kill and delete.
+# The host runs the guest once and ends with `N passed, M failed, K skipped`; each case prints `ok - NAME`,
+# `not ok - NAME` or `ok - NAME # SKIP why`, and the time each checkpoint and restore took as `# ...` lines.
+#
+# Environment: OCIRT_BIN (default BUILD_DIR/src/ocirt, BUILD_DIR default build), CGROUP2_VM (the tool).
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+: "${BUILD_DIR:=build}"
+case $BUILD_DIR in /*) ;; *) BUILD_DIR=$repo/$BUILD_DIR ;; esac
+: "${OCIRT_BIN:=$BUILD_DIR/src/ocirt}"
+: "${CGROUP2_VM:=/work/shared/tools/cgroup2-vm}"
+script=$repo/tests/checkpoint/criu-vm.sh
+
+# ----------------------------------------------------------------------------------------------- host side
+host_main() {
+    local pass=0 fail=0 skip=0 out line rc seen=0
+    local why=""
+    command -v criu >/dev/null || why="criu is not installed (apt-get install criu)"
+    [ -x "$CGROUP2_VM" ] && [ "$EUID" = 0 ] && [ -x "$OCIRT_BIN" ] || why="needs root, $CGROUP2_VM and $OCIRT_BIN"
+    if [ -n "$why" ]; then
+        echo "ok - checkpoint/restore in a guest # SKIP $why"
+        echo "0 passed, 0 failed, 1 skipped"
+        return 0
+    fi
+    cd "$repo" || return 1
+    out=$("$CGROUP2_VM" --timeout 400 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside 2>&1)
+    rc=$?
+    while IFS= read -r line; do
+        case $line in
+            "not ok"*) fail=$((fail + 1)); seen=1; echo "$line" ;;
+            ok*"# SKIP"*) skip=$((skip + 1)); seen=1; echo "$line" ;;
+            ok*) pass=$((pass + 1)); seen=1; echo "$line" ;;
+            *) echo "# $line" ;;
+        esac
+    done <<<"$out"
+    if [ "$seen" = 0 ] || [ "$rc" -ge 124 ]; then
+        echo "not ok - the guest ran (status $rc)"
+        fail=$((fail + 1))
+    fi
+    echo "$pass passed, $fail failed, $skip skipped"
+    [ "$fail" = 0 ]
+}
+
+# ---------------------------------------------------------------------------------------------- guest side
+T=/tmp/ocirt-criu
+CG=/sys/fs/cgroup/ocirt-criu
+rt() { timeout -k 5 120 "$OCIRT_BIN" --root "$T/state" "$@"; }
+state_of() { rt state "$1" | jq -r .status; }
+last() { tail -n 1 "$T/ctr.out"; }
+ms() { date +%s%3N; }
+
+# The container's stdio are pipes, as under containerd or conmon: criu cannot dump a file the container
+# opened outside its mount namespace (a host /dev/null), and restore hands it new pipes in their place. The
+# reader (cat) writes to the log and keeps no copy of the test's own stdout, so check() does not wait for it.
+to_log() { exec cat >>"$T/ctr.out" 2>/dev/null; }
+
+# check NAME CMD...: runs CMD in a subshell with set -e; its output is shown only on failure.
+check() {
+    local name=$1 out rc
+    shift
+    out=$( (set -e; "$@") 2>&1)
+    rc=$?
+    if [ "$rc" = 0 ]; then echo "ok - $name"; else echo "not ok - $name"; sed 's/^/#   /' <<<"$out"; fi
+}
+
+make_bundle() {
+    local b=$T/ctr
+    mkdir -p "$b"
+    "$repo/scripts/make-rootfs.sh" "$T/rootfs" >/dev/null
+    ln -sfn "$T/rootfs" "$b/rootfs"
+    (cd "$b" && "$OCIRT_BIN" spec)
+    jq '.process.terminal=false | .root.readonly=false | .linux.cgroupsPath="/ocirt-criu/ctr"
+        | .process.args=["sh","-c","i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done"]' \
+        "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+}
+
+# Waits until the counter has printed past $1 (at most ~10 s).
+wait_past() {
+    local n
+    for n in $(seq 50); do
+        [ "$(last 2>/dev/null || echo 0)" -gt "$1" ] 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "the counter did not get past $1 (log ends with '$(last)')"
+    return 1
+}
+
+t_criu_check() { criu check; }
+
+t_run() {
+    : | rt run -d -b "$T/ctr" ctr > >(to_log) 2>&1
+    wait_past 3
+    [ "$(state_of ctr)" = running ]
+}
+
+t_checkpoint() {
+    local t0 n
+    t0=$(ms)
+    rt checkpoint --image-path "$T/img1" ctr
+    echo "# checkpoint (stopping): $(($(ms) - t0)) ms" >&3
+    n=$(last)
+    echo "$n" >"$T/at-checkpoint"
+    # runc's behaviour: the checkpointed container is gone, with its cgroup.
+    if out=$(rt state ctr 2>&1); then echo "state still answers: $out"; return 1; fi
+    grep -q 'does not exist' <<<"$out"
+    [ ! -e "$CG/ctr" ]
+    sleep 1
+    [ "$(last)" = "$n" ] || { echo "the counter went on after the checkpoint: $n -> $(last)"; return 1; }
+    [ -s "$T/img1/descriptors.json" ] && [ -s "$T/img1/dump.log" ]
+}
+
+t_restore() {
+    local t0 n pid
+    n=$(cat "$T/at-checkpoint")
+    t0=$(ms)
+    : | rt restore -d --image-path "$T/img1" -b "$T/ctr" --pid-file "$T/ctr.pid" ctr > >(to_log) 2>&1
+    echo "# restore: $(($(ms) - t0)) ms" >&3
+    wait_past "$((n + 2))"
+    # The first number printed after the restore follows the last one before it: no restart from 1.
+    awk -v n="$n" 'seen { if ($0 != n + 1) { print "after " n " came " $0; exit 1 } exit 0 } $0 == n { seen = 1 }' "$T/ctr.out"
+    [ "$(grep -cx 1 "$T/ctr.out")" = 1 ] || { echo "the counter started again from 1"; return 1; }
+    [ "$(state_of ctr)" = running ]
+    pid=$(rt state ctr | jq .pid)
+    [ "$pid" = "$(cat "$T/ctr.pid")" ]
+    grep -qx "$pid" "$CG/ctr/cgroup.procs" || { echo "pid $pid not in $CG/ctr: $(cat "$CG/ctr/cgroup.procs")"; return 1; }
+    [ "$(rt ps --format json ctr | jq length)" -ge 1 ]
+}
+
+t_leave_running() {
+    local t0 n
+    t0=$(ms)
+    rt checkpoint --leave-running --image-path "$T/img2" ctr
+    echo "# checkpoint --leave-running: $(($(ms) - t0)) ms" >&3
+    n=$(last)
+    [ "$(state_of ctr)" = running ]
+    wait_past "$((n + 2))"
+    [ -s "$T/img2/inventory.img" ]
+}
+
+t_kill_delete() {
+    rt kill ctr KILL
+    for _ in $(seq 50); do [ "$(state_of ctr)" = stopped ] && break; sleep 0.1; done
+    [ "$(state_of ctr)" = stopped ]
+    rt delete ctr
+    [ ! -e "$T/state/ctr" ] && [ ! -e "$CG/ctr" ]
+}
+
+t_restore_twice() {
+    # The images of a --leave-running checkpoint restore as a second container next to nothing else.
+    : | rt restore -d --image-path "$T/img2" -b "$T/ctr" ctr2 > >(to_log) 2>&1
+    [ "$(state_of ctr2)" = running ]
+    if out=$(: | rt restore -d --image-path "$T/img2" -b "$T/ctr" ctr2 2>&1); then echo "a second restore as ctr2 succeeded"; return 1; fi
+    grep -q 'already exists' <<<"$out"
+    rt delete --force ctr2
+    [ ! -e "$T/state/ctr2" ]
+}
+
+t_bad_images() {
+    mkdir -p "$T/empty"
+    echo '[]' >"$T/empty/descriptors.json"
+    if out=$(: | rt restore -d --image-path "$T/empty" -b "$T/ctr" bad 2>&1); then echo "restore succeeded"; return 1; fi
+    echo "$out"
+    grep -q 'criu restore failed' <<<"$out" && [ "$(grep -c . <<<"$out")" = 1 ]
+    [ ! -e "$T/state/bad" ] && [ ! -e "$CG/ctr" ]
+}
+
+cleanup() {
+    local id
+    for id in $(rt list -q 2>/dev/null); do rt delete --force "$id" >/dev/null 2>&1; done
+    rmdir "$CG" 2>/dev/null
+    rm -rf "$T"
+}
+
+guest_main() {
+    mkdir -p "$T/state"
+    trap cleanup EXIT
+    exec 3>&1
+    if ! criu check >/dev/null 2>&1; then
+        echo "ok - checkpoint and restore # SKIP criu check fails in this guest: $(criu check 2>&1 | tail -1)"
+        return
+    fi
+    make_bundle
+    check "a counter container runs with pipes for stdio" t_run
+    check "checkpoint: criu dumps it, the container and its cgroup are gone, the counter stops" t_checkpoint
+    check "restore -d: running again in its cgroup, counting on from where it stopped, pid file, ps" t_restore
+    check "checkpoint --leave-running: still running and counting" t_leave_running
+    check "the restored container: kill, then delete removes state and cgroup" t_kill_delete
+    check "restore from --leave-running images; the same id twice is refused" t_restore_twice
+    check "restore from images criu cannot use: one error line, nothing left behind" t_bad_images
+}
+
+if [ "${1:-}" = --inside ]; then guest_main; else host_main; fi
