@@ -12,10 +12,11 @@ one_error_line() {
     cat "$IT_TMP/err"
 }
 
-# A running container whose process counts; prints its id.
+# A running container whose process counts into /count (replaced whole, so a reader never sees it empty);
+# prints its id.
 counter() {
     local b id
-    b=$(new_bundle "$1" sh -c 'i=0; while true; do i=$((i+1)); echo $i > /count; sleep 0.1; done')
+    b=$(new_bundle "$1" sh -c 'i=0; while true; do i=$((i+1)); echo $i > /count.new; mv /count.new /count; sleep 0.1; done')
     id=$(new_id "$1")
     rt run -d -b "$b" "$id" < /dev/null > /dev/null 2>&1
     wait_status "$id" running
