@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -153,6 +154,11 @@ void destroy(state::StateDir& dir, const state::State& st) {
 }
 
 void remove(const std::string& root, const std::string& id, bool force) {
+    // As with runc, a forced delete of a container that is already gone succeeds: Podman deletes after a
+    // checkpoint, which removed the container.
+    state::validate_id(id);
+    struct stat gone {};
+    if (force && ::lstat((root + "/" + id).c_str(), &gone) < 0 && errno == ENOENT) return;
     auto dir = state::StateDir::open(root, id);
     dir.lock();
     state::State st;

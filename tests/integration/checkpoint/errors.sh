@@ -108,6 +108,14 @@ test_restore_criu_missing() {
     assert_fails rt state "$id"
 }
 
+test_delete_force_gone() {
+    requires_cmd delete
+    # What Podman does after a checkpoint, which removed the container (runc's behaviour).
+    rt delete --force "$(new_id gone)"
+    assert_fails rt delete "$(new_id gone)"
+}
+
+run_test "delete --force of a container that is gone succeeds (Podman's cleanup after a checkpoint)" test_delete_force_gone
 run_test "checkpoint of a container that does not exist: one error line, no image directory" test_checkpoint_missing
 run_test "checkpoint when criu fails: its log's reason on one line, the container running and unchanged" test_checkpoint_criu_fails
 run_test "checkpoint with this host's criu, which fails here: one line, the container unchanged" test_checkpoint_real_criu_fails
