@@ -80,7 +80,11 @@ void create_devices(sys::Syscalls& s, BorrowedFd root, const Plan& p) {
     for (const auto& l : p.symlinks) {
         Split sp = split(l.path);
         OwnedFd parent = ensure_in_root(s, root, sp.parent, true);
-        if (s.symlinkat(l.target.c_str(), parent.get(), sp.name.c_str()) < 0 && errno != EEXIST)
+        if (s.symlinkat(l.target.c_str(), parent.get(), sp.name.c_str()) == 0) continue;
+        // Whatever the image put there (a link to /etc/shadow posing as /dev/ptmx, say) gives way to ours; a
+        // directory does not, and is an error.
+        if (errno != EEXIST || s.unlinkat(parent.get(), sp.name.c_str(), 0) < 0 ||
+            s.symlinkat(l.target.c_str(), parent.get(), sp.name.c_str()) < 0)
             throw Error(errno, "symlink", "/" + l.path + " -> " + l.target);
     }
 }

@@ -201,6 +201,9 @@ Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns
         // nothing done while building the rootfs can reach the host.
         if (p.rootfs_propagation & MS_PRIVATE) p.root_propagation = MS_PRIVATE | MS_REC;
     }
+    // config-linux.md "Default devices": the runtime supplies them whatever /dev is, unless /dev is a bind
+    // mount, whose nodes are the ones its owner meant.
+    p.setup_dev = true;
     for (size_t i = 0; i < c.mounts.size(); ++i) {
         p.mounts.push_back(plan_mount(i, c.mounts[i], c, bundle_dir, host));
         const auto& op = p.mounts.back();

@@ -105,7 +105,7 @@ struct Plan {
     unsigned long rootfs_propagation = 0;  // rootfsPropagation, re-applied to the new "/" after pivot
     bool readonly = false;
     std::vector<MountOp> mounts;
-    bool setup_dev = false;  // /dev is a fresh tmpfs: create default devices, symlinks, ptmx
+    bool setup_dev = false;  // /dev is not a bind mount: create default devices, symlinks, ptmx
     std::vector<DeviceOp> devices;
     std::vector<Symlink> symlinks;
     std::vector<std::string> masked;    // relative to the rootfs

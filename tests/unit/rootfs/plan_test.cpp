@@ -113,7 +113,7 @@ TEST_CASE("make_plan: rootfs path, propagation, readonly", "[rootfs]") {
     CHECK(p.root == "/b/rootfs");
     CHECK(p.root_propagation == (MS_SLAVE | MS_REC));
     CHECK(p.rootfs_propagation == 0);
-    CHECK_FALSE(p.setup_dev);
+    CHECK(p.setup_dev);  // no /dev mount: the image's /dev still gets the default devices
     c.root = spec::Root{"/abs/root", true};
     c.linux_->rootfsPropagation = "private";
     p = make_plan(c, "/b", false, Host{});
@@ -167,7 +167,9 @@ TEST_CASE("make_plan: binds get attributes for mount_setattr, relative sources f
     CHECK(hosts.attrs.clr == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID));
     CHECK(p.mounts[2].recursive.set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV));
     CHECK(p.mounts[2].attrs.empty());
-    CHECK_FALSE(p.setup_dev);
+    CHECK(p.setup_dev);
+    c.mounts.push_back(mnt("/dev", "bind", "/dev", {"rbind"}));
+    CHECK_FALSE(make_plan(c, "/b", false, Host{}).setup_dev);  // a bound /dev is left as it is
 }
 
 TEST_CASE("make_plan: idmap needs a bind and mappings", "[rootfs]") {
