@@ -60,31 +60,30 @@ run_d() {
 
 # check NAME CMD...: runs CMD in a subshell with set -e; its output is shown only on failure.
 check() {
-    local name=$1 out rc
+    local name=$1 out rc t0=$SECONDS
     shift
     # Not inside an `if`: there, bash would ignore set -e in the subshell too.
     out=$( (set -e; "$@") 2>&1)
     rc=$?
     if [ "$rc" = 0 ]; then
-        echo "ok - $name"
+        echo "ok - $name ($((SECONDS - t0)) s)"
     else
-        echo "not ok - $name"
+        echo "not ok - $name ($((SECONDS - t0)) s)"
         sed 's/^/#   /' <<<"$out"
     fi
 }
 
-# bundle NAME ARGS...: a busybox bundle whose process runs ARGS, writable root, no terminal.
+# bundle NAME ARGS...: a busybox bundle whose process runs ARGS, writable root, no terminal. Every process
+# costs under emulation: the spec is made once and each bundle is one jq.
 bundle() {
     local b=$T/$1
     shift
     mkdir -p "$b"
     [ -d "$T/rootfs" ] || "$repo/scripts/make-rootfs.sh" "$T/rootfs" >/dev/null
+    [ -f "$T/spec.json" ] || { (cd "$T" && "$OCIRT_BIN" spec) && mv "$T/config.json" "$T/spec.json"; }
     ln -sfn "$T/rootfs" "$b/rootfs"
-    (cd "$b" && "$OCIRT_BIN" spec)
-    local args
-    args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-    jq --argjson a "$args" '.process.terminal=false | .process.args=$a | .root.readonly=false' \
-        "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+    jq '.process.terminal=false | .process.args=$ARGS.positional | .root.readonly=false' "$T/spec.json" \
+        --args -- "$@" >"$b/config.json"
     echo "$b"
 }
 
@@ -164,7 +163,6 @@ t_devices() {
     local b
     # mknod is allowed for every device by the default rules; opening needs an allow rule. The nodes go in
     # the container's /dev: the guest's /tmp, under the rootfs, is nodev.
-    # One line: bundle() turns each line of an argument into its own array element.
     b=$(bundle dev sh -c 'mknod /dev/null2 c 1 3 && echo x >/dev/null2 && echo allowed-ok; mknod /dev/mem2 c 1 1 && head -c1 /dev/mem2 >/dev/null 2>&1 || echo denied-ok')
     # runc's default spec has no CAP_MKNOD; the cgroup, not the capability, is under test.
     cfg "$b" '.linux.cgroupsPath="/ocirt-v2/dev" | .linux.resources={"devices":[{"allow":false,"access":"rwm"}]}
@@ -277,8 +275,16 @@ t_no_systemd() {
     grep -q 'systemd is not running' <<<"$out"
 }
 
-# prop UNIT NAME VALUE: systemctl show's value of a unit property.
-prop() { local v; v=$(systemctl show -P "$2" "$1"); [ "$v" = "$3" ] || { echo "$1 $2: '$v', expected '$3'"; return 1; }; }
+# props UNIT NAME=VALUE...: the unit's properties as systemctl show prints them, in one call.
+props() {
+    local unit=$1 out kv names=()
+    shift
+    for kv in "$@"; do names+=(-p "${kv%%=*}"); done
+    out=$'\n'$(systemctl show "${names[@]}" "$unit")$'\n'
+    for kv in "$@"; do
+        [[ $out == *$'\n'"$kv"$'\n'* ]] || { echo "$unit: no $kv in:$out"; return 1; }
+    done
+}
 
 t_systemd() {
     local b d unit=ocirt-sd1.scope cpus=0
@@ -293,19 +299,9 @@ t_systemd() {
     run_d --systemd-cgroup "$b" sd1
     d=$CG/system.slice/$unit
     grep -qx "$(rt state sd1 | jq .pid)" "$d/cgroup.procs"
-    echo "systemd $(systemctl --version | head -1)"
-    prop "$unit" Delegate yes
-    prop "$unit" MemoryMax 67108864
-    prop "$unit" MemoryLow 1048576
-    prop "$unit" MemorySwapMax 33554432
-    prop "$unit" IOWeight 4950
-    prop "$unit" TasksMax 40
-    prop "$unit" CPUWeight 39
-    prop "$unit" CPUQuotaPerSecUSec 500ms
-    prop "$unit" AllowedCPUs 0
-    prop "$unit" AllowedMemoryNodes 0
-    prop "$unit" DevicePolicy strict
-    systemctl show -P DeviceAllow "$unit" | tee /dev/stderr | grep -q '/dev/char/1:3 rwm'
+    props "$unit" Delegate=yes MemoryMax=67108864 MemoryLow=1048576 MemorySwapMax=33554432 IOWeight=4950 \
+        TasksMax=40 CPUWeight=39 CPUQuotaPerSecUSec=500ms AllowedCPUs=0 AllowedMemoryNodes=0 DevicePolicy=strict \
+        "DeviceAllow=/dev/char/1:3 rwm" "DeviceAllow=char-pts rwm"
     expect "$d/memory.max" 67108864
     expect "$d/pids.max" 40
     expect "$d/cpu.weight" 39
@@ -317,10 +313,7 @@ t_systemd() {
     rt --systemd-cgroup resume sd1
     rt --systemd-cgroup update --memory 96m --cpuset-cpus "$cpus" sd1
     rt --systemd-cgroup update --pids-limit 30 --cpu-quota 20000 sd1
-    prop "$unit" MemoryMax 100663296
-    prop "$unit" AllowedCPUs "$cpus"
-    prop "$unit" TasksMax 30
-    prop "$unit" CPUQuotaPerSecUSec 200ms
+    props "$unit" MemoryMax=100663296 AllowedCPUs="$cpus" TasksMax=30 CPUQuotaPerSecUSec=200ms
     # systemd re-applies the unit's properties at a reload: the updates must be among them.
     systemctl daemon-reload
     expect "$d/memory.max" 100663296
@@ -341,6 +334,7 @@ t_systemd() {
 }
 
 guest_main() {
+    echo "guest up after $(cut -d' ' -f1 /proc/uptime) s"
     mkdir -p "$T/state"
     trap cleanup EXIT
     if [ "$1" = systemd ]; then
