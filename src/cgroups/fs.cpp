@@ -116,16 +116,17 @@ std::vector<std::string> Dir::children() const {
     return out;
 }
 
+// The leaf first: its parents usually exist (one mkdir instead of one per component).
 std::vector<std::string> make_dirs(const std::string& path) {
-    std::vector<std::string> created;
-    for (size_t pos = 1; pos <= path.size(); ++pos) {
-        if (pos != path.size() && path[pos] != '/') continue;
-        std::string prefix = path.substr(0, pos);
-        if (::mkdir(prefix.c_str(), 0755) == 0)
-            created.push_back(prefix);
-        else if (errno != EEXIST)
-            throw Error(errno, "mkdir", prefix);
-    }
+    if (::mkdir(path.c_str(), 0755) == 0) return {path};
+    if (errno == EEXIST) return {};
+    size_t slash = path.find_last_of('/');
+    if (errno != ENOENT || slash == 0 || slash == std::string::npos) throw Error(errno, "mkdir", path);
+    std::vector<std::string> created = make_dirs(path.substr(0, slash));
+    if (::mkdir(path.c_str(), 0755) == 0)
+        created.push_back(path);
+    else if (errno != EEXIST)
+        throw Error(errno, "mkdir", path);
     return created;
 }
 

@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "cgroups/fs.hpp"
+#include "sys/mountinfo.hpp"
 
 namespace ocirt::cgroups {
 
@@ -102,7 +103,7 @@ std::map<std::string, std::string> parse_proc_cgroup(std::string_view text) {
 }
 
 Layout detect_layout() {
-    Layout l = parse_mountinfo(read_file("/proc/self/mountinfo"));
+    Layout l = parse_mountinfo(sys::self_mountinfo());
     if (l.v1.empty() && !l.unified) throw Error("no cgroup hierarchy is mounted (see /proc/self/mountinfo)");
     return l;
 }

@@ -1,9 +1,9 @@
 // The host facts make_plan needs (SELinux, the cgroup layout), read once from /proc/self/mountinfo.
-#include <fstream>
 #include <sstream>
 #include <string_view>
 
 #include "rootfs/plan.hpp"
+#include "sys/mountinfo.hpp"
 
 namespace ocirt::rootfs {
 namespace {
@@ -60,8 +60,12 @@ void add_line(Host& h, const std::string& line) {
 
 Host detect_host() {
     Host h;
-    std::ifstream in("/proc/self/mountinfo");
-    for (std::string line; std::getline(in, line);) add_line(h, line);
+    std::string_view text = sys::self_mountinfo();
+    while (!text.empty()) {
+        size_t eol = text.find('\n');
+        add_line(h, std::string(text.substr(0, eol)));
+        text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    }
     if (h.cgroup_v2) h.cgroup_v1.clear();
     return h;
 }
