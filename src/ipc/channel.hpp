@@ -4,9 +4,10 @@
 // Container creation (runtime/create.cpp parent, runtime/init.cpp child):
 //
 //   parent                                   child (clone3, new namespaces)
-//     |  cgroup joined, id maps written          |
-//     |------------- go ------------------------>|  joins namespaces, cgroup ns, hostname,
-//     |                                          |  sysctls, rootfs prepare
+//     |  cgroup joined, id maps written          |  without a new user namespace meanwhile: joins
+//     |                                          |  namespaces, hostname, sysctls, first mounts
+//     |------------- go ------------------------>|  (with one: all that now), cgroup ns, the
+//     |                                          |  mounts that show it, devices
 //     |<------------ hooks_request --------------|
 //     |  prestart + createRuntime hooks          |
 //     |------------- hooks_done (state json) --->|  createContainer hooks, pivot_root, masked

@@ -43,14 +43,29 @@ void chroot_into(sys::Syscalls& s, const Plan& p) {
 
 }  // namespace
 
-void prepare(sys::Syscalls& s, const Plan& p) {
+Progress prepare_start(sys::Syscalls& s, const Plan& p) {
     // Nothing done below may propagate to the host's mounts.
     mount_or_throw(s, nullptr, "/", p.root_propagation, "making / private or slave");
     // pivot_root needs the new root to be a mount point; binding it also keeps the rootfs path stable.
     mount_or_throw(s, p.root.c_str(), p.root.c_str(), MS_BIND | MS_REC, "binding the rootfs onto itself");
-    OwnedFd root = open_dir(s, p.root.c_str());
-    for (const auto& op : p.mounts) detail::run_mount(s, root.borrow(), op);
-    if (p.setup_dev) detail::create_devices(s, root.borrow(), p);
+    Progress done{open_dir(s, p.root.c_str()), 0};
+    for (; done.next_mount < p.mounts.size(); ++done.next_mount) {
+        const MountOp& op = p.mounts[done.next_mount];
+        if ((op.kind == MountKind::cgroup_v1 || op.kind == MountKind::cgroup_v2) && op.cgroupns) break;
+        detail::run_mount(s, done.root.borrow(), op);
+    }
+    return done;
+}
+
+void prepare_finish(sys::Syscalls& s, const Plan& p, Progress& done) {
+    for (; done.next_mount < p.mounts.size(); ++done.next_mount)
+        detail::run_mount(s, done.root.borrow(), p.mounts[done.next_mount]);
+    if (p.setup_dev) detail::create_devices(s, done.root.borrow(), p);
+}
+
+void prepare(sys::Syscalls& s, const Plan& p) {
+    Progress done = prepare_start(s, p);
+    prepare_finish(s, p, done);
 }
 
 void enter(sys::Syscalls& s, const Plan& p, bool no_pivot) {

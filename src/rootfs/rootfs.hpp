@@ -25,6 +25,14 @@ std::vector<OwnedFd> open_idmap_namespaces(Plan& p);
 
 // Child, in its new mount namespace: makes / private (or slave), binds the rootfs onto itself, runs the mounts
 // in order, creates devices and /dev symlinks, all resolved inside the rootfs without leaving it.
+// In two parts so the child can start before it is in its cgroup: prepare_start() stops before the first
+// mount that shows the container's cgroup namespace (which must exist first); prepare_finish() does the rest.
+struct Progress {
+    OwnedFd root;
+    size_t next_mount = 0;
+};
+Progress prepare_start(sys::Syscalls& s, const Plan& p);
+void prepare_finish(sys::Syscalls& s, const Plan& p, Progress& done);
 void prepare(sys::Syscalls& s, const Plan& p);
 
 // Child, after createContainer hooks: pivot_root into the rootfs (or chroot with no_pivot) and detach the old

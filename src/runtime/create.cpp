@@ -64,7 +64,13 @@ void exchange_with_child(Created& c, const ipc::Channel& ch) {
     const spec::Config& cfg = c.prepared.config;
     c.cgroup->add_process(c.st.pid);
     namespaces::write_id_maps(c.st.pid, c.prepared.ns);
-    ch.send(ipc::Msg::go);
+    try {
+        ch.send(ipc::Msg::go);
+    } catch (const Error&) {
+        // The child starts before `go` and may have failed already: its error is waiting in the socket.
+        ch.expect(ipc::Msg::hooks_request);
+        throw;
+    }
 
     ch.expect(ipc::Msg::hooks_request);
     std::string state_json = state::oci_state_json(c.st, state::Status::creating);

@@ -101,25 +101,46 @@ std::string container_view(std::string s, bool started) {
     return s;
 }
 
+// Until execve replaces it, this process is the ocirt binary: non-dumpable, processes of the container (a
+// joined pid namespace may already have some) cannot ptrace it or open its /proc/<pid>/exe without
+// CAP_SYS_PTRACE; the binary itself is protected by security/exe_protect. Not before an unprivileged parent
+// has written our id maps: the files of a non-dumpable process belong to root. execve resets the flag for the
+// container's own process.
+void become_undumpable() { check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)"); }
+
+// Joins and unshares the namespaces (cgroup and time come later), then what is set inside them.
+void enter_namespaces(const InitArgs& a, sys::Syscalls& sys) {
+    const Prepared& p = *a.prepared;
+    namespaces::enter(sys, p.ns, *a.join_fds);
+    set_names(p.config);
+    write_sysctls(p.config.linux_->sysctl);
+    join_session_keyring(a);
+}
+
 [[noreturn]] void run_init(const InitArgs& a) {
     const Prepared& p = *a.prepared;
     const spec::Process& proc = *p.config.process;
     sys::Syscalls& sys = sys::real();
 
+    // The parent is moving us into our cgroup meanwhile, and a cgroup migration waits for an RCU grace period
+    // (often the longest step of a start): what needs neither the cgroup nor id maps is done before `go`.
+    // With a new user namespace nothing can start before the parent has written its maps.
+    rootfs::Progress built;
+    const bool early = !p.ns.new_user;
+    if (early) {
+        become_undumpable();
+        enter_namespaces(a, sys);
+        built = rootfs::prepare_start(sys, p.rootfs);
+    }
     a.channel->expect(ipc::Msg::go);  // we are in our cgroup and our id maps are written
-    // Until execve replaces it, this process is the ocirt binary: non-dumpable, processes of the container
-    // (a joined pid namespace may already have some) cannot ptrace it or open its /proc/<pid>/exe without
-    // CAP_SYS_PTRACE; the binary itself is protected by security/exe_protect. Not before `go`: the files of
-    // a non-dumpable process belong to root, and an unprivileged parent could not write our id maps.
-    // execve resets the flag for the container's own process.
-    check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
-    become_root_in_new_userns(p);
-    namespaces::enter(sys, p.ns, *a.join_fds);
+    if (!early) {
+        become_undumpable();
+        become_root_in_new_userns(p);
+        enter_namespaces(a, sys);
+    }
     namespaces::unshare_late(sys, p.ns);  // the cgroup namespace's root is the cgroup we are in now
-    set_names(p.config);
-    write_sysctls(p.config.linux_->sysctl);
-    join_session_keyring(a);
-    rootfs::prepare(sys, p.rootfs);
+    if (!early) built = rootfs::prepare_start(sys, p.rootfs);
+    rootfs::prepare_finish(sys, p.rootfs, built);
 
     // prestart/createRuntime hooks run in the parent, in the runtime's namespaces, now that ours exist.
     a.channel->send(ipc::Msg::hooks_request);
