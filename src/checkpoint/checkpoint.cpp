@@ -16,6 +16,7 @@
 #include "cgroups/manager.hpp"
 #include "checkpoint/criu_process.hpp"
 #include "checkpoint/files.hpp"
+#include "namespaces/namespaces.hpp"
 #include "runtime/lifecycle.hpp"
 #include "spec/parse.hpp"
 
@@ -43,7 +44,7 @@ std::vector<std::string> external_namespaces(const spec::Config& c) {
         if (!ns.path || (ns.type != spec::NamespaceType::network && ns.type != spec::NamespaceType::pid)) continue;
         struct stat st {};
         if (::stat(ns.path->c_str(), &st) < 0) throw Error(errno, "stat", *ns.path).context("checkpoint: joined namespace");
-        out.push_back(std::string(criu_ns_name(ns.type)) + "[" + std::to_string(st.st_ino) + "]:" + external_ns_key(ns.type));
+        out.push_back(std::string(namespaces::proc_name(ns.type)) + "[" + std::to_string(st.st_ino) + "]:" + external_ns_key(ns.type));
     }
     return out;
 }

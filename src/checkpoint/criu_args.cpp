@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "base/error.hpp"
+#include "namespaces/namespaces.hpp"
 
 namespace ocirt::checkpoint {
 namespace {
@@ -133,22 +134,8 @@ std::vector<ExtMount> restore_ext_mounts(const spec::Config& c) {
     return out;
 }
 
-const char* criu_ns_name(NamespaceType t) {
-    switch (t) {
-    case NamespaceType::pid: return "pid";
-    case NamespaceType::network: return "net";
-    case NamespaceType::mount: return "mnt";
-    case NamespaceType::ipc: return "ipc";
-    case NamespaceType::uts: return "uts";
-    case NamespaceType::user: return "user";
-    case NamespaceType::cgroup: return "cgroup";
-    case NamespaceType::time: return "time";
-    }
-    return "";
-}
-
 std::string external_ns_key(NamespaceType t) {
-    std::string n = t == NamespaceType::network ? "Net" : t == NamespaceType::pid ? "Pid" : criu_ns_name(t);
+    std::string n = t == NamespaceType::network ? "Net" : t == NamespaceType::pid ? "Pid" : namespaces::proc_name(t);
     return "extRoot" + n + "NS";
 }
 

@@ -79,8 +79,6 @@ std::vector<ExtMount> restore_ext_mounts(const spec::Config& c);
 
 // "extRootNetNS" for a network namespace joined by path: the key criu's --external and --inherit-fd share.
 std::string external_ns_key(spec::NamespaceType t);
-// criu's name for a namespace ("net", "mnt", ...).
-const char* criu_ns_name(spec::NamespaceType t);
 
 // --cgroup-root values from the text of /proc/<pid>/cgroup of a process already in the container's cgroup:
 // criu then restores the tasks' cgroups under it rather than under the paths recorded at dump.

@@ -16,6 +16,7 @@
 #include "checkpoint/checkpoint.hpp"
 #include "checkpoint/criu_process.hpp"
 #include "checkpoint/files.hpp"
+#include "namespaces/namespaces.hpp"
 #include "runtime/create.hpp"
 #include "runtime/lifecycle.hpp"
 #include "runtime/prepared.hpp"
@@ -101,7 +102,7 @@ Joins plan_joins(const spec::Linux& l) {
         if (ns.type == spec::NamespaceType::cgroup)
             throw Error("restore: linux.namespaces: criu cannot join a cgroup namespace by path (" + *ns.path + ")");
         if (ns.type != spec::NamespaceType::network && ns.type != spec::NamespaceType::pid) {
-            j.join_ns.push_back(std::string(criu_ns_name(ns.type)) + ":" + *ns.path);
+            j.join_ns.push_back(std::string(namespaces::proc_name(ns.type)) + ":" + *ns.path);
             continue;
         }
         OwnedFd fd(::open(ns.path->c_str(), O_RDONLY | O_CLOEXEC));
