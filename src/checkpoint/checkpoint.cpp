@@ -19,6 +19,7 @@
 #include "namespaces/namespaces.hpp"
 #include "runtime/lifecycle.hpp"
 #include "spec/parse.hpp"
+#include "spec/resources_update.hpp"
 
 namespace ocirt::checkpoint {
 namespace {
@@ -95,6 +96,8 @@ void checkpoint(const std::string& root, const std::string& id, const Checkpoint
     DumpTarget t{st.pid, real_path(st.rootfs), freeze_cgroup(st), dump_ext_mounts(cfg, masked_files(st.pid, cfg)),
                  external_namespaces(cfg)};
     if (!o.pre_dump) write_file(o.image_path + "/" + kDescriptors, descriptors_json(stdio_links(st.pid)));
+    if (!o.pre_dump && cfg.linux_ && cfg.linux_->resources)
+        write_file(o.image_path + "/" + kResources, spec::resources_to_json(*cfg.linux_->resources));
     std::string log = (o.work_path.empty() ? o.image_path : o.work_path) + (o.pre_dump ? "/pre-dump.log" : "/dump.log");
     run_criu(CriuRun{o.criu, dump_args(o, t), log, {}, nullptr});
     if (o.leave_running || o.pre_dump) return;

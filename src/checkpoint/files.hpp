@@ -7,6 +7,9 @@ namespace ocirt::checkpoint {
 
 // runc's name for the file that records the init's stdio in the image directory (criu_args.hpp).
 inline constexpr const char* kDescriptors = "descriptors.json";
+// linux.resources as they were in effect at the checkpoint (what `update` recorded), which restore applies
+// over the bundle's: the restored processes keep the limits they ran with.
+inline constexpr const char* kResources = "ocirt-resources.json";
 
 // mkdir with mode 0700; an existing directory is fine (a container may be checkpointed more than once).
 void make_dir(const std::string& path);

@@ -21,6 +21,8 @@
 #include "runtime/lifecycle.hpp"
 #include "runtime/prepared.hpp"
 #include "runtime/run.hpp"
+#include "spec/parse.hpp"
+#include "spec/resources_update.hpp"
 #include "sys/syscalls.hpp"
 
 namespace ocirt::checkpoint {
@@ -135,11 +137,29 @@ void run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& 
     run_criu(CriuRun{o.criu, restore_args(o, t), log, pass, r.cgroup.get()});
 }
 
+// The resources recorded at the checkpoint win over the bundle's: they are what the processes ran with,
+// updates included. Images from before ocirt recorded them have none.
+void take_checkpoint_resources(runtime::Prepared& p, const std::string& image_path) {
+    std::string path = image_path + "/" + kResources;
+    if (::access(path.c_str(), F_OK) != 0) return;
+    spec::Resources saved;
+    try {
+        saved = spec::parse_resources(runtime::read_file(path));
+    } catch (Error& e) {
+        throw e.context("restore: " + path);
+    }
+    spec::Resources merged = p.config.linux_->resources.value_or(spec::Resources{});
+    spec::merge_resources(merged, saved);
+    p.config.linux_->resources = merged;
+    p.config_json = spec::replace_resources(p.config_json, merged);
+}
+
 }  // namespace
 
 int restore(const std::string& root, const std::string& id, const RestoreOptions& o, bool systemd_cgroup) {
     check_options(o);
     runtime::Prepared p = runtime::prepare_bundle(o.bundle);
+    take_checkpoint_resources(p, o.image_path);
     const spec::Config& cfg = p.config;
     if (cfg.process->terminal)
         throw Error("restore: process.terminal is not supported (criu hands the terminal over only through its RPC)");

@@ -95,6 +95,9 @@ t_run() {
     : | rt run -d -b "$T/ctr" ctr > >(to_log) 2>&1
     wait_past 3
     [ "$(state_of ctr)" = running ]
+    # A limit changed after create: the restored container must keep it, not go back to the bundle's.
+    rt update --pids-limit 50 ctr
+    [ "$(cat "$CG/ctr/pids.max")" = 50 ]
 }
 
 t_checkpoint() {
@@ -128,6 +131,7 @@ t_restore() {
     [ "$pid" = "$(cat "$T/ctr.pid")" ]
     grep -qx "$pid" "$CG/ctr/cgroup.procs" || { echo "pid $pid not in $CG/ctr: $(cat "$CG/ctr/cgroup.procs")"; return 1; }
     [ "$(rt ps --format json ctr | jq length)" -ge 1 ]
+    [ "$(cat "$CG/ctr/pids.max")" = 50 ] || { echo "pids.max after restore: $(cat "$CG/ctr/pids.max")"; return 1; }
 }
 
 t_leave_running() {
@@ -184,9 +188,9 @@ guest_main() {
         return
     fi
     make_bundle
-    check "a counter container runs with pipes for stdio" t_run
+    check "a counter container runs with pipes for stdio; update --pids-limit" t_run
     check "checkpoint: criu dumps it, the container and its cgroup are gone, the counter stops" t_checkpoint
-    check "restore -d: running again in its cgroup, counting on from where it stopped, pid file, ps" t_restore
+    check "restore -d: running again in its cgroup, counting on from where it stopped, pid file, ps, updated pids limit" t_restore
     check "checkpoint --leave-running: still running and counting" t_leave_running
     check "the restored container: kill, then delete removes state and cgroup" t_kill_delete
     check "restore from --leave-running images; the same id twice is refused" t_restore_twice
