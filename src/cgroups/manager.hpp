@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fd.hpp"
 #include "spec/config.hpp"
 
 namespace ocirt::cgroups {
@@ -32,6 +33,9 @@ public:
     virtual void create() = 0;
     // Moves pid (and not its threads' siblings elsewhere) into the container's cgroup(s).
     virtual void add_process(pid_t pid) = 0;
+    // A cgroup v2 directory the container process can be cloned straight into (CLONE_INTO_CGROUP: no
+    // migration, whose RCU grace period is the slowest step of a start), or none where it cannot.
+    virtual OwnedFd clone_into() const { return OwnedFd(); }
     // Writes every resource in r; a resource the host cannot provide is an Error naming the field.
     virtual void apply(const spec::Resources& r) = 0;
     virtual void freeze(bool frozen) = 0;

@@ -1,5 +1,6 @@
 // The cgroupfs v2 driver: one directory in the unified tree, controllers enabled down to it through each
 // ancestor's cgroup.subtree_control, devices through an eBPF filter.
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -66,6 +67,11 @@ public:
 
     void add_process(pid_t pid) override {
         if (!dir_.empty()) dir_.write("cgroup.procs", std::to_string(pid), "cgroup " + dir_.path());
+    }
+
+    OwnedFd clone_into() const override {
+        if (dir_.empty()) return OwnedFd();
+        return OwnedFd(::open(dir_.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     }
 
     void apply(const spec::Resources& r) override;

@@ -60,9 +60,24 @@ private:
     bool committed_ = false;
 };
 
+// Straight into the cgroup where the kernel allows it (cgroup v2, Linux 5.7); a refusal there (a kernel
+// without it, a cgroup that cannot take processes directly) falls back to moving the child afterwards.
+sys::CloneResult clone_child(Created& c) {
+    if (OwnedFd into = c.cgroup->clone_into(); into.valid()) {
+        try {
+            sys::CloneResult r = sys::clone_process(c.prepared.ns.clone_flags, into.get());
+            c.born_in_cgroup = true;
+            return r;
+        } catch (const Error& e) {
+            log::debug(std::string("CLONE_INTO_CGROUP refused, moving the process instead: ") + e.what());
+        }
+    }
+    return sys::clone_process(c.prepared.ns.clone_flags);
+}
+
 void exchange_with_child(Created& c, const ipc::Channel& ch) {
     const spec::Config& cfg = c.prepared.config;
-    c.cgroup->add_process(c.st.pid);
+    if (!c.born_in_cgroup) c.cgroup->add_process(c.st.pid);
     namespaces::write_id_maps(c.st.pid, c.prepared.ns);
     try {
         ch.send(ipc::Msg::go);
@@ -141,7 +156,7 @@ Created create_container(const CreateOptions& o) {
     sys::procfs::handle();  // opened here so the child inherits the host's procfs instance
     process::apply_initial_affinity(c.prepared.attrs);
 
-    sys::CloneResult r = sys::clone_process(c.prepared.ns.clone_flags);
+    sys::CloneResult r = clone_child(c);
     if (r.pid == 0) {
         parent_end.close();
         InitArgs a{&c.prepared, &child_end, &join_fds, start_listener.get(), console_socket.get(), o.no_pivot,

@@ -33,6 +33,7 @@ struct Created {
     OwnedFd pidfd;
     OwnedFd console;  // pty master when process.terminal and no --console-socket
     bool hooks_started = false;  // a failure from here on runs the poststop hooks (runtime.md step 12)
+    bool born_in_cgroup = false;  // cloned with CLONE_INTO_CGROUP: nothing to move
 };
 
 // On failure nothing is left behind: the child is killed, the cgroup and the state directory removed.

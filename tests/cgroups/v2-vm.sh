@@ -23,6 +23,8 @@ host_main() {
         return 0
     fi
     cd "$repo" || return 1
+    # The guest runs this host's userland: what its checks use must be installed here.
+    command -v strace >/dev/null || "$repo/scripts/install-deps.sh" strace >&2
     for mode in cgroupfs systemd; do
         local flags=()
         [ "$mode" = systemd ] && flags=(--systemd)
@@ -256,6 +258,17 @@ t_cgroupns() {
     [ ! -e "$CG/ocirt-v2/cgns" ]
 }
 
+t_clone_into() {
+    local b
+    b=$(bundle clone cat /proc/self/cgroup)
+    cfg "$b" '.linux.cgroupsPath="/ocirt-v2/clone" | .linux.namespaces -= [{"type":"cgroup"}]'
+    strace -f -e trace=clone3,openat -o "$T/clone.strace" "$OCIRT_BIN" --root "$T/state" run -b "$b" clone >"$T/clone.out"
+    expect "$T/clone.out" "0::/ocirt-v2/clone"
+    grep -q 'clone3(.*CLONE_INTO_CGROUP' "$T/clone.strace" || { grep clone3 "$T/clone.strace"; return 1; }
+    # No migration: cgroup.procs was never opened for writing.
+    if grep 'cgroup.procs", O_WRONLY' "$T/clone.strace"; then return 1; fi
+}
+
 t_unsupported() {
     local b out
     b=$(bundle bad true)
@@ -350,6 +363,7 @@ guest_main() {
     check "memory limit: OOM kill seen by events and memory.events" t_memory_oom
     check "pids limit: forks beyond pids.max fail" t_pids_limit
     check "cgroup namespace: the container's cgroup is its root" t_cgroupns
+    check "the container process is cloned straight into its cgroup (CLONE_INTO_CGROUP, no migration)" t_clone_into
     check "hugetlb: hugepageLimits in hugetlb.2MB.max and .rsvd.max, updated" t_hugetlb
     check "$(rdma_case)" t_rdma
     check "a resource v2 lacks is an error naming the field, nothing left behind" t_unsupported
