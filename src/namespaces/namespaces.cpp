@@ -58,6 +58,7 @@ Plan make_plan(const spec::Linux& l) {
     const spec::Namespace* user = l.find_namespace(NamespaceType::user);
     bool join_user = user && user->path;
     p.new_user = user && !user->path;
+    p.join_user = join_user;
     if (user && user->path) p.child_joins.push_back({NamespaceType::user, *user->path});
     for (const auto& ns : l.namespaces) {
         if (ns.type == NamespaceType::user) continue;
@@ -68,13 +69,14 @@ Plan make_plan(const spec::Linux& l) {
         }
         int f = clone_flag(ns.type);
         bool late = ns.type == NamespaceType::cgroup || ns.type == NamespaceType::time;
-        // A new pid namespace can only be entered by a new process, so clone3 must create it even when the
-        // user namespace is joined (it is then owned by ours: a documented limit).
+        // A new pid namespace can only be entered by a new process, so clone3 creates it; with a joined user
+        // namespace it must be created from inside that namespace (see clone_in_user).
         if (late || (join_user && ns.type != NamespaceType::pid))
             p.unshare_flags |= f;
         else
             p.clone_flags |= f;
     }
+    p.clone_in_user = join_user && (p.clone_flags & CLONE_NEWPID);
     if (p.new_user) p.clone_flags |= CLONE_NEWUSER;
     // The mount namespace is joined last: the other paths are resolved in the runtime's mount namespace.
     std::stable_partition(p.child_joins.begin(), p.child_joins.end(),

@@ -33,6 +33,10 @@ struct Plan {
     // Joined by the parent before clone3: pid and time namespaces apply to children only.
     std::vector<Join> parent_joins;
     bool new_user = false;
+    bool join_user = false;
+    // A joined user namespace (child_joins[0]) with a new pid namespace: the pid namespace must be owned by
+    // the joined user namespace (Kubernetes pods with user namespaces), so the clone is made from inside it.
+    bool clone_in_user = false;
     std::vector<spec::IdMapping> uid_mappings, gid_mappings;
     std::string uid_map;  // contents for /proc/<pid>/uid_map ("0 1000 1\n...")
     std::string gid_map;

@@ -1,6 +1,7 @@
 #include "runtime/create.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -73,6 +74,54 @@ sys::CloneResult clone_child(Created& c) {
         }
     }
     return sys::clone_process(c.prepared.ns.clone_flags);
+}
+
+// Kubernetes pods with user namespaces: a container joins the pod's user namespace by path and gets a pid
+// namespace of its own, which must belong to that user namespace (its root could not mount /proc otherwise).
+// Only a process inside the user namespace can create it, and joining would cost the runtime its host
+// privileges: a short-lived intermediate joins, clones the container process as our child (CLONE_PARENT),
+// reports its pid and exits. The container process then skips the user namespace join.
+sys::CloneResult clone_in_user(Created& c, std::vector<OwnedFd>& join_fds) {
+    int fds[2];
+    check(::pipe2(fds, O_CLOEXEC), "pipe2", "user namespace intermediate");
+    OwnedFd rd(fds[0]), wr(fds[1]);
+    sys::CloneResult mid = sys::clone_process(0);
+    if (mid.pid == 0) {
+        int32_t result = 0;
+        if (::setns(join_fds.at(0).get(), CLONE_NEWUSER) < 0) {
+            result = -errno;
+        } else {
+            try {
+                sys::CloneResult r = sys::clone_process(c.prepared.ns.clone_flags | CLONE_PARENT);
+                if (r.pid == 0) {
+                    c.prepared.ns.child_joins.erase(c.prepared.ns.child_joins.begin());
+                    join_fds.erase(join_fds.begin());
+                    return r;
+                }
+                result = r.pid;
+            } catch (const Error& e) {
+                result = -(e.err() ? e.err() : EINVAL);
+            }
+        }
+        (void)!::write(wr.get(), &result, sizeof result);
+        ::_exit(0);
+    }
+    wr.reset();
+    int32_t result = 0;
+    ssize_t n;
+    while ((n = ::read(rd.get(), &result, sizeof result)) < 0 && errno == EINTR) {
+    }
+    while (::waitpid(mid.pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    if (n != sizeof result || result <= 0)
+        throw Error(n == sizeof result ? -result : EIO, "clone3 inside the joined user namespace")
+            .context("linux.namespaces[user].path");
+    sys::CloneResult r;
+    r.pid = result;
+    // Our child now (CLONE_PARENT): nobody else can reap it, so its pid cannot be reused under us.
+    r.pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, result, 0)));
+    if (!r.pidfd.valid()) throw Error(errno, "pidfd_open", "container process");
+    return r;
 }
 
 void exchange_with_child(Created& c, const ipc::Channel& ch) {
@@ -156,7 +205,7 @@ Created create_container(const CreateOptions& o) {
     sys::procfs::handle();  // opened here so the child inherits the host's procfs instance
     process::apply_initial_affinity(c.prepared.attrs);
 
-    sys::CloneResult r = clone_child(c);
+    sys::CloneResult r = c.prepared.ns.clone_in_user ? clone_in_user(c, join_fds) : clone_child(c);
     if (r.pid == 0) {
         parent_end.close();
         InitArgs a{&c.prepared, &child_end, &join_fds, start_listener.get(), console_socket.get(), o.no_pivot,

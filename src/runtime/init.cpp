@@ -29,11 +29,11 @@
 namespace ocirt::runtime {
 namespace {
 
-void become_root_in_new_userns(const Prepared& p) {
-    if (!p.ns.new_user) return;
-    // The parent has written the id maps; take the mapped root so files we create are owned by it.
-    check(::setresgid(0, 0, 0), "setresgid(0)", "new user namespace");
-    check(::setresuid(0, 0, 0), "setresuid(0)", "new user namespace");
+// In the container's user namespace (new, with its maps written, or joined), take its root: our host ids
+// are not mapped there, and files we create (/dev/pts, mount points) need an owner that is.
+void become_userns_root(const char* which) {
+    check(::setresgid(0, 0, 0), "setresgid(0)", which);
+    check(::setresuid(0, 0, 0), "setresuid(0)", which);
 }
 
 void set_names(const spec::Config& c) {
@@ -112,6 +112,7 @@ void become_undumpable() { check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR
 void enter_namespaces(const InitArgs& a, sys::Syscalls& sys) {
     const Prepared& p = *a.prepared;
     namespaces::enter(sys, p.ns, *a.join_fds);
+    if (p.ns.join_user) become_userns_root("joined user namespace");
     set_names(p.config);
     write_sysctls(p.config.linux_->sysctl);
     join_session_keyring(a);
@@ -135,7 +136,7 @@ void enter_namespaces(const InitArgs& a, sys::Syscalls& sys) {
     a.channel->expect(ipc::Msg::go);  // we are in our cgroup and our id maps are written
     if (!early) {
         become_undumpable();
-        become_root_in_new_userns(p);
+        become_userns_root("new user namespace");
         enter_namespaces(a, sys);
     }
     namespaces::unshare_late(sys, p.ns);  // the cgroup namespace's root is the cgroup we are in now

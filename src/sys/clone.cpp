@@ -17,7 +17,8 @@ CloneResult clone_process(unsigned long flags, int cgroup_fd) {
     clone_args args{};
     args.flags = flags | CLONE_PIDFD;
     args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
-    args.exit_signal = SIGCHLD;
+    // With CLONE_PARENT the kernel takes the caller's own exit signal (SIGCHLD here) and refuses another.
+    args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
     if (cgroup_fd >= 0) {
         args.flags |= CLONE_INTO_CGROUP;
         args.cgroup = static_cast<uint64_t>(cgroup_fd);
