@@ -5,9 +5,13 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "base/error.hpp"
 #include "rootfs/internal.hpp"
+#include "sys/procfs.hpp"
 
 namespace ocirt::rootfs::detail {
 namespace {
@@ -38,6 +42,13 @@ void check_existing(sys::Syscalls& s, BorrowedFd parent, const DeviceOp& d, cons
         throw Error(device_desc(d) + ": the path exists and is not that device");
 }
 
+uid_t overflow_uid() {
+    char buf[16] = {};
+    OwnedFd fd = sys::procfs::open_root("sys/kernel/overflowuid", O_RDONLY);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
+    return n > 0 ? static_cast<uid_t>(std::strtoul(buf, nullptr, 10)) : 65534;
+}
+
 // In a user namespace mknod is not allowed: bind the host's node, checked to be the configured device so a
 // config cannot pass off another host device (a disk) under a harmless name.
 void bind_device(sys::Syscalls& s, BorrowedFd root, const DeviceOp& d) {
@@ -49,6 +60,11 @@ void bind_device(sys::Syscalls& s, BorrowedFd root, const DeviceOp& d) {
     if (k.type != (d.mode & S_IFMT) || k.rdev != d.dev)
         throw Error(what + ": the host node is a different device (" + std::to_string(major(k.rdev)) + ":" +
                     std::to_string(minor(k.rdev)) + ")");
+    // A block device whose owner the user namespace does not map is the host's (a disk, root:disk): the
+    // container could not open it anyway, and handing it over is a mistake or an attempt, so it is refused.
+    if (k.type == S_IFBLK && k.uid == overflow_uid())
+        throw Error(what + ": a host block device owned by a uid the user namespace does not map (a host disk) "
+                           "cannot be given to the container");
     OwnedFd target = ensure_in_root(s, root, d.path, false);
     move_onto(s, tree.borrow(), target.borrow(), what);
 }

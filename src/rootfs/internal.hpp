@@ -40,6 +40,7 @@ OwnedFd ensure_in_root(sys::Syscalls& s, BorrowedFd root, std::string_view rel, 
 struct FileKind {
     mode_t type = 0;
     dev_t rdev = 0;
+    uid_t uid = 0;  // as our user namespace sees it: the overflow uid when unmapped
 };
 FileKind kind_of(sys::Syscalls& s, BorrowedFd fd, std::string_view what);
 

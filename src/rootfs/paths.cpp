@@ -65,7 +65,7 @@ OwnedFd ensure_in_root(sys::Syscalls& s, BorrowedFd root, std::string_view rel, 
 FileKind kind_of(sys::Syscalls& s, BorrowedFd fd, std::string_view what) {
     struct stat st {};
     if (s.fstat(fd.get(), &st) < 0) throw Error(errno, "fstat", what);
-    return {static_cast<mode_t>(st.st_mode & S_IFMT), st.st_rdev};
+    return {static_cast<mode_t>(st.st_mode & S_IFMT), st.st_rdev, st.st_uid};
 }
 
 void move_onto(sys::Syscalls& s, BorrowedFd tree, BorrowedFd target, std::string_view what) {

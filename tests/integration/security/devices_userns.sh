@@ -33,6 +33,24 @@ test_disk_under_harmless_name() {
     [ ! -e "$IT_ROOT/$id" ] || fail "state left behind"
 }
 
+test_host_disk_refused() {
+    requires_cmd run
+    local b id out rc=0 disk name
+    disk=$(mountpoint -d /)
+    name=$(sed -n 's/^DEVNAME=//p' "/sys/dev/block/$disk/uevent")
+    [ -b "/dev/$name" ] || skip "no /dev node for the root disk ($disk)"
+    b=$(userns_bundle hostdisk true)
+    cfg "$b" '.linux.devices = [{path: $p, type: "b", major: ($d | split(":")[0] | tonumber),
+                                 minor: ($d | split(":")[1] | tonumber)}]' --arg d "$disk" --arg p "/dev/$name"
+    id=$(new_id hostdisk)
+    out=$(rt run -b "$b" "$id" 2>&1) || rc=$?
+    echo "$out"
+    assert_ne "$rc" 0 "exit status"
+    assert_contains "$out" "/dev/$name" "the error names the device"
+    assert_contains "$out" "host disk" "the error says why"
+    [ ! -e "$IT_ROOT/$id" ] || fail "state left behind"
+}
+
 test_matching_device_is_bound() {
     requires_cmd run
     local b out
@@ -45,5 +63,6 @@ test_matching_device_is_bound() {
 }
 
 run_test "user namespace: a host disk asked for under a harmless device name is refused clearly" test_disk_under_harmless_name
+run_test "user namespace: the host's own disk (its real path and numbers) is refused clearly" test_host_disk_refused
 run_test "user namespace: a device that matches the host's node is bind-mounted and works" test_matching_device_is_bound
 finish
