@@ -12,6 +12,7 @@
 #include "ipc/channel.hpp"
 #include "namespaces/namespaces.hpp"
 #include "process/attributes.hpp"
+#include "process/cwd.hpp"
 #include "process/exec.hpp"
 #include "process/terminal.hpp"
 #include "process/user.hpp"
@@ -105,7 +106,7 @@ struct ExecChild {
         if (a.console_socket >= 0) ::close(a.console_socket);
         process::apply_attributes(p.attrs);
         process::apply_rlimits(p.rlimits);
-        check(::chdir(proc.cwd.c_str()), "chdir", proc.cwd);
+        process::enter_cwd(proc.cwd, false);
         std::vector<std::string> env = final_env(proc, a.preserve_fds);
         std::string exe = process::find_executable(proc.args.at(0), env);
         process::enter_new_session(pty.slave.borrow());

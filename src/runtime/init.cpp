@@ -15,6 +15,7 @@
 
 #include "base/error.hpp"
 #include "process/attributes.hpp"
+#include "process/cwd.hpp"
 #include "process/exec.hpp"
 #include "process/terminal.hpp"
 #include "process/user.hpp"
@@ -66,23 +67,6 @@ void join_session_keyring(const InitArgs& a) {
     long rc = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a.id.c_str());
     if (rc < 0 && errno != ENOSYS && errno != EDQUOT && errno != EACCES)
         throw Error(errno, "join session keyring");
-}
-
-// process.cwd, checked to be inside the container (CVE-2024-21626: a leaked fd could make it point outside).
-void enter_cwd(const std::string& cwd) {
-    if (::chdir(cwd.c_str()) < 0) {
-        if (errno != ENOENT) throw Error(errno, "chdir", cwd).context("process.cwd");
-        std::string partial;
-        for (size_t i = 1; i <= cwd.size(); ++i)
-            if (i == cwd.size() || cwd[i] == '/') {
-                partial = cwd.substr(0, i);
-                if (::mkdir(partial.c_str(), 0755) < 0 && errno != EEXIST) throw Error(errno, "mkdir", partial).context("process.cwd");
-            }
-        check(::chdir(cwd.c_str()), "chdir", cwd);
-    }
-    char buf[PATH_MAX];
-    if (!::getcwd(buf, sizeof buf) || buf[0] != '/')
-        throw Error("process.cwd: " + cwd + " is outside the container");
 }
 
 // The connection from `start`, once accepted: errors after that point go to it, since `start` waits for them.
@@ -160,7 +144,7 @@ void enter_namespaces(const InitArgs& a, sys::Syscalls& sys) {
     if (a.console_socket >= 0) ::close(a.console_socket);
     process::apply_attributes(p.attrs);
     process::apply_rlimits(p.rlimits);
-    enter_cwd(proc.cwd);
+    process::enter_cwd(proc.cwd, true);
     std::vector<std::string> env = final_env(proc, a.preserve_fds);
     std::string exe = process::find_executable(proc.args.at(0), env);
 
