@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "checkpoint/files.hpp"
 #include "namespaces/namespaces.hpp"
 #include "runtime/lifecycle.hpp"
+#include "runtime/prepared.hpp"
 #include "spec/parse.hpp"
 #include "spec/resources_update.hpp"
 
@@ -69,6 +71,25 @@ std::vector<std::string> stdio_links(pid_t pid) {
     return out;
 }
 
+// The stdio fds the container was given from outside its mount namespace, such as the host's /dev/null that
+// conmon or a shell hands it: criu cannot reopen them inside the container, so they are dumped as external
+// files, by key, and restore passes its own fds in their place (as it does for pipes).
+std::vector<std::string> external_stdio(pid_t pid) {
+    std::string proc = "/proc/" + std::to_string(pid);
+    std::string mountinfo = runtime::read_file(proc + "/mountinfo");
+    std::vector<std::string> keys;
+    for (const std::string& link : stdio_links(pid)) {
+        std::string fd = std::to_string(keys.size());
+        struct stat st {};
+        int mnt_id = -1;
+        // Pipes, sockets and anonymous inodes live on no mount criu looks up.
+        if (link.rfind("/", 0) == 0 && ::stat((proc + "/fd/" + fd).c_str(), &st) == 0)
+            mnt_id = fdinfo_mnt_id(runtime::read_file(proc + "/fdinfo/" + fd));
+        keys.push_back(mnt_id >= 0 && !has_mount_id(mountinfo, mnt_id) ? external_file_key(mnt_id, st.st_ino) : "");
+    }
+    return keys;
+}
+
 // criu kills the tasks at the end of a dump; the cgroup can only be removed once the init is gone.
 void wait_exit(BorrowedFd pidfd) {
     pollfd p{pidfd.get(), POLLIN, 0};
@@ -95,7 +116,13 @@ void checkpoint(const std::string& root, const std::string& id, const Checkpoint
     if (!o.work_path.empty()) make_dir(o.work_path);
     DumpTarget t{st.pid, real_path(st.rootfs), freeze_cgroup(st), dump_ext_mounts(cfg, masked_files(st.pid, cfg)),
                  external_namespaces(cfg)};
-    if (!o.pre_dump) write_file(o.image_path + "/" + kDescriptors, descriptors_json(stdio_links(st.pid)));
+    if (!o.pre_dump) {
+        write_file(o.image_path + "/" + kDescriptors, descriptors_json(stdio_links(st.pid)));
+        std::vector<std::string> stdio = external_stdio(st.pid);
+        write_file(o.image_path + "/" + kExternalStdio, descriptors_json(stdio));
+        for (const auto& key : stdio)
+            if (!key.empty() && std::find(t.externals.begin(), t.externals.end(), key) == t.externals.end()) t.externals.push_back(key);
+    }
     if (!o.pre_dump && cfg.linux_ && cfg.linux_->resources)
         write_file(o.image_path + "/" + kResources, spec::resources_to_json(*cfg.linux_->resources));
     std::string log = (o.work_path.empty() ? o.image_path : o.work_path) + (o.pre_dump ? "/pre-dump.log" : "/dump.log");

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "base/error.hpp"
@@ -177,11 +179,39 @@ std::vector<std::string> parse_descriptors(const std::string& json) {
     return out;
 }
 
-std::vector<std::string> stdio_inherit_fds(const std::vector<std::string>& descriptors) {
-    std::vector<std::string> out;
-    for (size_t i = 0; i < descriptors.size() && i < 3; ++i)
-        if (descriptors[i].rfind("pipe:", 0) == 0) out.push_back("fd[" + std::to_string(i) + "]:" + descriptors[i]);
+std::vector<std::string> stdio_inherit_fds(const std::vector<std::string>& descriptors,
+                                           const std::vector<std::string>& external_keys) {
+    std::vector<std::string> out, keys;
+    for (size_t i = 0; i < descriptors.size() && i < 3; ++i) {
+        std::string key = i < external_keys.size() ? external_keys[i] : "";
+        if (key.empty() && descriptors[i].rfind("pipe:", 0) == 0) key = descriptors[i];
+        if (key.empty() || std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+        keys.push_back(key);
+        out.push_back("fd[" + std::to_string(i) + "]:" + key);
+    }
     return out;
+}
+
+std::string external_file_key(int mnt_id, unsigned long inode) {
+    char buf[64];
+    snprintf(buf, sizeof buf, "file[%x:%lx]", static_cast<unsigned>(mnt_id), inode);
+    return buf;
+}
+
+int fdinfo_mnt_id(const std::string& fdinfo) {
+    std::istringstream in(fdinfo);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("mnt_id:", 0) == 0) return std::atoi(line.c_str() + 7);
+    return -1;
+}
+
+bool has_mount_id(const std::string& mountinfo, int mnt_id) {
+    std::istringstream in(mountinfo);
+    std::string line;
+    while (std::getline(in, line))
+        if (std::atoi(line.c_str()) == mnt_id) return true;
+    return false;
 }
 
 std::string failure_reason(const std::string& log) {

@@ -88,8 +88,19 @@ std::vector<std::string> cgroup_root_args(const std::string& proc_cgroup);
 // "/dev/null"), so that restore can hand criu the new pipes in their place (runc's file and format).
 std::string descriptors_json(const std::vector<std::string>& links);
 std::vector<std::string> parse_descriptors(const std::string& json);
-// --inherit-fd values for the stdio fds that were pipes: ours of the same number replace them.
-std::vector<std::string> stdio_inherit_fds(const std::vector<std::string>& descriptors);
+// --inherit-fd values for the init's stdio: ours of the same number replace the fds that were pipes, and
+// those that were files outside the container (external_keys[fd]: a host /dev/null). A key given twice (one
+// pipe on fds 1 and 2) is given once, with the lower fd.
+std::vector<std::string> stdio_inherit_fds(const std::vector<std::string>& descriptors,
+                                           const std::vector<std::string>& external_keys);
+
+// criu's name for a file it is told is external (--external at dump, the --inherit-fd key at restore):
+// file[MNT_ID:INODE], both in hex.
+std::string external_file_key(int mnt_id, unsigned long inode);
+// The mnt_id of /proc/PID/fdinfo/N; -1 when it has none.
+int fdinfo_mnt_id(const std::string& fdinfo);
+// Whether the mount id appears in the text of /proc/PID/mountinfo (its first field).
+bool has_mount_id(const std::string& mountinfo, int mnt_id);
 
 // The line of a criu log that says why it failed, without criu's prefix; empty when none does.
 std::string failure_reason(const std::string& log);

@@ -7,6 +7,9 @@ namespace ocirt::checkpoint {
 
 // runc's name for the file that records the init's stdio in the image directory (criu_args.hpp).
 inline constexpr const char* kDescriptors = "descriptors.json";
+// The criu keys (file[MNT_ID:INODE]) of the init's stdio fds that were files outside the container's mount
+// namespace, "" for the others: restore hands criu its own fds under those keys. A JSON array of 3 strings.
+inline constexpr const char* kExternalStdio = "ocirt-external-stdio.json";
 // linux.resources as they were in effect at the checkpoint (what `update` recorded), which restore applies
 // over the bundle's: the restored processes keep the limits they ran with.
 inline constexpr const char* kResources = "ocirt-resources.json";

@@ -126,10 +126,13 @@ pid_t read_pid(const std::string& path) {
 void run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& o, const std::string& pid_file) {
     const spec::Config& cfg = p.config;
     std::vector<std::string> descriptors = parse_descriptors(runtime::read_file(o.image_path + "/" + kDescriptors));
+    // Images from before ocirt recorded external stdio have none.
+    std::string ext_path = o.image_path + "/" + kExternalStdio;
+    std::vector<std::string> external = ::access(ext_path.c_str(), F_OK) == 0 ? parse_descriptors(runtime::read_file(ext_path)) : std::vector<std::string>{};
     Joins joins = plan_joins(*cfg.linux_);
     if (!o.work_path.empty()) make_dir(o.work_path);
     RootBind root(real_path(p.rootfs.root), r.dir.path() + "/criu-root");
-    RestoreTarget t{root.path(), pid_file, restore_ext_mounts(cfg), stdio_inherit_fds(descriptors), joins.join_ns};
+    RestoreTarget t{root.path(), pid_file, restore_ext_mounts(cfg), stdio_inherit_fds(descriptors, external), joins.join_ns};
     t.inherit_fds.insert(t.inherit_fds.end(), joins.inherit_fds.begin(), joins.inherit_fds.end());
     std::vector<BorrowedFd> pass;
     for (const auto& fd : joins.fds) pass.push_back(fd.borrow());

@@ -127,14 +127,31 @@ TEST_CASE("cgroup roots from /proc/PID/cgroup: v2 applies to every controller, v
     CHECK(cgroup_root_args("").empty());
 }
 
-TEST_CASE("descriptors.json round trip; only pipes are inherited") {
+TEST_CASE("descriptors.json round trip; pipes and external files are inherited") {
     std::vector<std::string> links{"/dev/null", "pipe:[1234]", "pipe:[99]"};
     std::string json = descriptors_json(links);
     CHECK(json == R"(["/dev/null","pipe:[1234]","pipe:[99]"])");
     CHECK(parse_descriptors(json) == links);
-    CHECK(stdio_inherit_fds(links) == Args{"fd[1]:pipe:[1234]", "fd[2]:pipe:[99]"});
+    CHECK(stdio_inherit_fds(links, {}) == Args{"fd[1]:pipe:[1234]", "fd[2]:pipe:[99]"});
+    // A host /dev/null on fds 0 and 2 (one key) and a pipe on fd 1.
+    CHECK(stdio_inherit_fds({"/dev/null", "pipe:[7]", "/dev/null"}, {"file[18:5]", "", "file[18:5]"}) ==
+          Args{"fd[0]:file[18:5]", "fd[1]:pipe:[7]"});
+    // One pipe on fds 1 and 2.
+    CHECK(stdio_inherit_fds({"/dev/null", "pipe:[7]", "pipe:[7]"}, {"", "", ""}) == Args{"fd[1]:pipe:[7]"});
     CHECK_THROWS_AS(parse_descriptors("{}"), ocirt::Error);
     CHECK_THROWS_AS(parse_descriptors("[1]"), ocirt::Error);
+}
+
+TEST_CASE("external files: criu's key, the mount id of an fd, whether a mount is the container's") {
+    CHECK(external_file_key(24, 5) == "file[18:5]");
+    CHECK(external_file_key(300, 0xabcdef) == "file[12c:abcdef]");
+    CHECK(fdinfo_mnt_id("pos:\t0\nflags:\t0100002\nmnt_id:\t24\nino:\t5\n") == 24);
+    CHECK(fdinfo_mnt_id("pos:\t0\n") == -1);
+    std::string mi = "21 1 0:20 / / rw - overlay overlay rw\n240 21 0:5 / /dev rw - tmpfs tmpfs rw\n";
+    CHECK(has_mount_id(mi, 240));
+    CHECK(has_mount_id(mi, 21));
+    CHECK_FALSE(has_mount_id(mi, 24));
+    CHECK_FALSE(has_mount_id("", 1));
 }
 
 TEST_CASE("the reason of a failure: the first error that is not from criu's kernel probes") {
