@@ -21,6 +21,7 @@
 #include "runtime/lifecycle.hpp"
 #include "runtime/prepared.hpp"
 #include "runtime/run.hpp"
+#include "rootfs/rootfs.hpp"
 #include "spec/parse.hpp"
 #include "spec/resources_update.hpp"
 #include "sys/syscalls.hpp"
@@ -131,6 +132,8 @@ void run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& 
     std::vector<std::string> external = ::access(ext_path.c_str(), F_OK) == 0 ? parse_descriptors(runtime::read_file(ext_path)) : std::vector<std::string>{};
     Joins joins = plan_joins(*cfg.linux_);
     if (!o.work_path.empty()) make_dir(o.work_path);
+    // As create does: a rootfs made afresh for the restore (Podman's --import) lacks the mount points.
+    rootfs::create_mount_points(sys::real(), p.rootfs);
     RootBind root(real_path(p.rootfs.root), r.dir.path() + "/criu-root");
     RestoreTarget t{root.path(), pid_file, restore_ext_mounts(cfg), stdio_inherit_fds(descriptors, external), joins.join_ns};
     t.inherit_fds.insert(t.inherit_fds.end(), joins.inherit_fds.begin(), joins.inherit_fds.end());

@@ -43,4 +43,9 @@ void enter(sys::Syscalls& s, const Plan& p, bool no_pivot);
 // there is replaced, never followed).
 void mount_console(sys::Syscalls& s, int pty_slave_fd);
 
+// Host side, for a restore: creates the mount destinations missing from the rootfs (directories, or empty
+// files for binds of a file), resolved inside it as prepare() does; those below a tmpfs are left to criu, which
+// restores the tmpfs with its content. Error names the mount.
+void create_mount_points(sys::Syscalls& s, const Plan& p);
+
 }  // namespace ocirt::rootfs
