@@ -1,8 +1,11 @@
 #!/bin/bash
 # criu-vm.sh: ocirt checkpoint and restore with the real criu, in one /work/shared/tools/cgroup2-vm guest
 # (Debian's criu 3.17 cannot dump on this host's newer kernel; the guest boots the 6.1 kernel). A counter
-# container (busybox sh printing 1, 2, 3... to a pipe) is checkpointed, restored and must go on counting from
-# where it stopped; --leave-running leaves it running; the restored container answers state, kill and delete.
+# container (busybox sh printing 1, 2, 3... to a pipe, the host's /dev/null on stdin and stderr) is
+# checkpointed, restored and must go on counting from where it stopped; --leave-running leaves it running; the
+# restored container answers state, kill and delete; images restore into a fresh copy of the rootfs that lacks
+# the bind mounts' destinations. Podman then checkpoints and restores its own container through ocirt
+# (podman-guest.sh, in the same boot).
 # The host runs the guest once and ends with `N passed, M failed, K skipped`; each case prints `ok - NAME`,
 # `not ok - NAME` or `ok - NAME # SKIP why`, and the time each checkpoint and restore took as `# ...` lines.
 #
@@ -49,13 +52,16 @@ host_main() {
 T=/tmp/ocirt-criu
 CG=/sys/fs/cgroup/ocirt-criu
 rt() { timeout -k 5 120 "$OCIRT_BIN" --root "$T/state" "$@"; }
+# rt with its errors in a log, shown when it fails: for runs whose stderr is the container's (/dev/null).
+rt_logged() { rt --log "$T/ocirt.log" "$@" || { local rc=$?; cat "$T/ocirt.log"; return "$rc"; }; }
 state_of() { rt state "$1" | jq -r .status; }
 last() { tail -n 1 "$T/ctr.out"; }
 ms() { date +%s%3N; }
 
-# The container's stdio are pipes, as under containerd or conmon: criu cannot dump a file the container
-# opened outside its mount namespace (a host /dev/null), and restore hands it new pipes in their place. The
-# reader (cat) writes to the log and keeps no copy of the test's own stdout, so check() does not wait for it.
+# The container's stdout is a pipe, as under containerd or conmon, and its stdin and stderr the host's
+# /dev/null: checkpoint records them (a pipe, and an external file criu cannot reopen in the container) and
+# restore hands criu ours of the same numbers in their place. The reader (cat) writes to the log and keeps
+# no copy of the test's own stdout, so check() does not wait for it.
 to_log() { exec cat >>"$T/ctr.out" 2>/dev/null; }
 
 # check NAME CMD...: runs CMD in a subshell with set -e; its output is shown only on failure.
@@ -73,9 +79,21 @@ make_bundle() {
     "$repo/scripts/make-rootfs.sh" "$T/rootfs" >/dev/null
     ln -sfn "$T/rootfs" "$b/rootfs"
     (cd "$b" && "$OCIRT_BIN" spec)
-    jq '.process.terminal=false | .root.readonly=false | .linux.cgroupsPath="/ocirt-criu/ctr"
+    # Binds of a directory and of a file whose destinations the image lacks: create makes them in the rootfs.
+    mkdir -p "$T/vol"
+    echo from-host >"$T/hostfile"
+    jq --arg vol "$T/vol" --arg file "$T/hostfile" '.process.terminal=false | .root.readonly=false
+        | .linux.cgroupsPath="/ocirt-criu/ctr"
+        | .mounts += [{destination: "/data/vol", type: "bind", source: $vol, options: ["rbind"]},
+                      {destination: "/etc/ocirt-file", type: "bind", source: $file, options: ["bind", "ro"]}]
         | .process.args=["sh","-c","i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done"]' \
         "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+    # The same bundle over a copy of the image made before create added the mount points: a rootfs made
+    # afresh for a restore, as Podman's restore --import does.
+    mkdir -p "$T/fresh"
+    cp -a "$T/rootfs" "$T/rootfs-fresh"
+    ln -sfn "$T/rootfs-fresh" "$T/fresh/rootfs"
+    sed "s|/ocirt-criu/ctr\"|/ocirt-criu/fresh\"|" "$b/config.json" >"$T/fresh/config.json"
 }
 
 # Waits until the counter has printed past $1 (at most ~10 s).
@@ -92,7 +110,7 @@ wait_past() {
 t_criu_check() { criu check; }
 
 t_run() {
-    : | rt run -d -b "$T/ctr" ctr > >(to_log) 2>&1
+    rt_logged run -d -b "$T/ctr" ctr </dev/null > >(to_log) 2>/dev/null
     wait_past 3
     [ "$(state_of ctr)" = running ]
     # A limit changed after create: the restored container must keep it, not go back to the bundle's.
@@ -114,13 +132,16 @@ t_checkpoint() {
     sleep 1
     [ "$(last)" = "$n" ] || { echo "the counter went on after the checkpoint: $n -> $(last)"; return 1; }
     [ -s "$T/img1/descriptors.json" ] && [ -s "$T/img1/dump.log" ]
+    # stdin and stderr were the host's /dev/null, recorded by their criu key; stdout was a pipe.
+    jq -e '.[0] == "/dev/null" and (.[1] | startswith("pipe:"))' "$T/img1/descriptors.json" >/dev/null
+    jq -e '(.[0] | startswith("file[")) and .[1] == "" and .[2] == .[0]' "$T/img1/ocirt-external-stdio.json" >/dev/null
 }
 
 t_restore() {
     local t0 n pid
     n=$(cat "$T/at-checkpoint")
     t0=$(ms)
-    : | rt restore -d --image-path "$T/img1" -b "$T/ctr" --pid-file "$T/ctr.pid" ctr > >(to_log) 2>&1
+    rt_logged restore -d --image-path "$T/img1" -b "$T/ctr" --pid-file "$T/ctr.pid" ctr </dev/null > >(to_log) 2>/dev/null
     echo "# restore: $(($(ms) - t0)) ms" >&3
     wait_past "$((n + 2))"
     # The first number printed after the restore follows the last one before it: no restart from 1.
@@ -132,6 +153,10 @@ t_restore() {
     grep -qx "$pid" "$CG/ctr/cgroup.procs" || { echo "pid $pid not in $CG/ctr: $(cat "$CG/ctr/cgroup.procs")"; return 1; }
     [ "$(rt ps --format json ctr | jq length)" -ge 1 ]
     [ "$(cat "$CG/ctr/pids.max")" = 50 ] || { echo "pids.max after restore: $(cat "$CG/ctr/pids.max")"; return 1; }
+    # The restored init's stdin and stderr are this restore's /dev/null, its stdout the new pipe.
+    [ "$(readlink "/proc/$pid/fd/0")" = /dev/null ] && [ "$(readlink "/proc/$pid/fd/2")" = /dev/null ]
+    [ "$(stat -L -c %t:%T "/proc/$pid/fd/0")" = 1:3 ]
+    case $(readlink "/proc/$pid/fd/1") in pipe:*) ;; *) echo "fd 1: $(readlink "/proc/$pid/fd/1")"; return 1 ;; esac
 }
 
 t_leave_running() {
@@ -153,11 +178,18 @@ t_kill_delete() {
     [ ! -e "$T/state/ctr" ] && [ ! -e "$CG/ctr" ]
 }
 
-t_restore_twice() {
-    # The images of a --leave-running checkpoint restore as a second container next to nothing else.
-    : | rt restore -d --image-path "$T/img2" -b "$T/ctr" ctr2 > >(to_log) 2>&1
+t_restore_fresh() {
+    local pid
+    # The images of a --leave-running checkpoint restore as a second container, into the fresh rootfs.
+    [ ! -e "$T/rootfs-fresh/data" ] || { echo "the fresh rootfs has /data"; return 1; }
+    rt_logged restore -d --image-path "$T/img2" -b "$T/fresh" ctr2 </dev/null > >(to_log) 2>/dev/null
     [ "$(state_of ctr2)" = running ]
-    if out=$(: | rt restore -d --image-path "$T/img2" -b "$T/ctr" ctr2 2>&1); then echo "a second restore as ctr2 succeeded"; return 1; fi
+    [ -d "$T/rootfs-fresh/data/vol" ] || { echo "no /data/vol in the fresh rootfs"; return 1; }
+    [ -f "$T/rootfs-fresh/etc/ocirt-file" ] || { echo "no /etc/ocirt-file in the fresh rootfs"; return 1; }
+    pid=$(rt state ctr2 | jq .pid)
+    [ "$(cat "/proc/$pid/root/etc/ocirt-file")" = from-host ]
+    [ "$(stat -c %d:%i "/proc/$pid/root/data/vol")" = "$(stat -c %d:%i "$T/vol")" ] || { echo "/data/vol is not $T/vol"; return 1; }
+    if out=$(: | rt restore -d --image-path "$T/img2" -b "$T/fresh" ctr2 2>&1); then echo "a second restore as ctr2 succeeded"; return 1; fi
     grep -q 'already exists' <<<"$out"
     rt delete --force ctr2
     [ ! -e "$T/state/ctr2" ]
@@ -188,13 +220,14 @@ guest_main() {
         return
     fi
     make_bundle
-    check "a counter container runs with pipes for stdio; update --pids-limit" t_run
+    check "a counter container runs with a pipe for stdout, the host's /dev/null for stdin and stderr; update --pids-limit" t_run
     check "checkpoint: criu dumps it, the container and its cgroup are gone, the counter stops" t_checkpoint
-    check "restore -d: running again in its cgroup, counting on from where it stopped, pid file, ps, updated pids limit" t_restore
+    check "restore -d: running again in its cgroup, counting on from where it stopped, pid file, ps, updated pids limit, stdio" t_restore
     check "checkpoint --leave-running: still running and counting" t_leave_running
     check "the restored container: kill, then delete removes state and cgroup" t_kill_delete
-    check "restore from --leave-running images; the same id twice is refused" t_restore_twice
+    check "restore of --leave-running images into a fresh rootfs: the binds' mount points are made; the same id twice is refused" t_restore_fresh
     check "restore from images criu cannot use: one error line, nothing left behind" t_bad_images
+    OCIRT_BIN=$OCIRT_BIN bash "$repo/tests/checkpoint/podman-guest.sh"
 }
 
 if [ "${1:-}" = --inside ]; then guest_main; else host_main; fi
