@@ -1,6 +1,8 @@
 #include "process/exec.hpp"
 
+#include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -8,13 +10,28 @@
 #include <cerrno>
 
 #include "base/error.hpp"
+#include "base/fd.hpp"
 
 namespace ocirt::process {
 namespace {
 
+// The executable's path is resolved while ocirt still holds fds of its own: a path through a magic link
+// (/proc/self/fd/N/..., directly or via $PATH) could reach a directory of the host, so none is followed.
+// Before Linux 5.6 (ENOSYS) a plain open stands in. Returns -1 with errno set.
+int open_no_magic(const std::string& p) {
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_MAGICLINKS;
+    long fd = ::syscall(SYS_openat2, AT_FDCWD, p.c_str(), &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS) fd = ::open(p.c_str(), O_PATH | O_CLOEXEC);
+    return static_cast<int>(fd);
+}
+
 bool is_executable_file(const std::string& p) {
+    OwnedFd fd(open_no_magic(p));
     struct stat st {};
-    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+    return fd.valid() && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::faccessat(fd.get(), "", X_OK, AT_EMPTY_PATH) == 0;
 }
 
 std::vector<char*> c_array(const std::vector<std::string>& v) {
@@ -29,7 +46,8 @@ std::vector<char*> c_array(const std::vector<std::string>& v) {
 
 std::string find_executable(const std::string& arg0, const std::vector<std::string>& env) {
     if (arg0.find('/') != std::string::npos) {
-        if (::access(arg0.c_str(), F_OK) < 0) throw Error(errno, "exec", "\"" + arg0 + "\"");
+        OwnedFd fd(open_no_magic(arg0));
+        if (!fd.valid()) throw Error(errno, "exec", "\"" + arg0 + "\"");
         return arg0;
     }
     std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

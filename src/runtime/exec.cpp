@@ -119,7 +119,8 @@ struct ExecChild {
         process::apply_no_new_privs(p.attrs);
         if (p.seccomp && !early_seccomp) security::load_seccomp(*p.seccomp);
         a.channel->send(ipc::Msg::ready);
-        process::exec(exe, proc.args, env, 3 + a.preserve_fds);
+        sys::procfs::close_handle();
+    process::exec(exe, proc.args, env, 3 + a.preserve_fds);
     } catch (const std::exception& e) {
         try {
             a.channel->send(ipc::Msg::error, e.what());

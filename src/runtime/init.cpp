@@ -175,6 +175,7 @@ void enter_namespaces(const InitArgs& a, sys::Syscalls& sys) {
     process::apply_no_new_privs(p.attrs);
     // With no_new_privs the filter goes last, so it constrains as little of our own setup as possible.
     if (p.seccomp && !notify && !early_seccomp) security::load_seccomp(*p.seccomp);
+    sys::procfs::close_handle();
     process::exec(exe, proc.args, env, 3 + a.preserve_fds);
 }
 

@@ -77,10 +77,16 @@ OwnedFd open_beneath(BorrowedFd dir, std::string_view rel_view, int flags) {
     return out;
 }
 
-BorrowedFd handle() {
-    static const OwnedFd instance = new_handle();
-    return instance.borrow();
+namespace {
+OwnedFd& instance() {
+    static OwnedFd fd = new_handle();
+    return fd;
 }
+}  // namespace
+
+BorrowedFd handle() { return instance().borrow(); }
+
+void close_handle() { instance().reset(); }
 
 OwnedFd open_root(std::string_view rel, int flags) { return open_beneath(handle(), rel, flags); }
 

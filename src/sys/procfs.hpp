@@ -24,6 +24,9 @@ namespace ocirt::sys::procfs {
 // the host's instance (O_CLOEXEC: it does not survive execve); a handle first created in the child is made
 // in the child's pid namespace, which is equally correct.
 BorrowedFd handle();
+// Closes the handle: the container process calls it just before execve, so that no directory of the host is
+// among its open fds while the kernel resolves the executable's path (/proc/self/fd/N/...).
+void close_handle();
 // A new instance by the same three steps; handle() keeps the first one.
 OwnedFd new_handle();
 
