@@ -32,7 +32,8 @@ test_masked_path_with_fake_dev_null() {
     mkdir -p "$b/rootfs/dev"
     rm -f "$b/rootfs/dev/null"
     ln -s /proc/sys/kernel/domainname "$b/rootfs/dev/null"   # a writable kernel file posing as /dev/null
-    cfg "$b" '.linux.maskedPaths = ["/proc/keys"]'
+    # /proc/sys left writable: if the mask were the kernel file, the write through /proc/keys would land.
+    cfg "$b" '.linux.maskedPaths = ["/proc/keys"] | .linux.readonlyPaths -= ["/proc/sys"]'
     id=$(new_id fakenull)
     out=$(rt run -b "$b" "$id" 2>&1) || rc=$?
     echo "$out"
