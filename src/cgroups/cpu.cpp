@@ -71,7 +71,11 @@ namespace v2 {
 
 void apply_cpu(const Dir& d, const spec::Cpu& c) {
     check_burst(c);
-    if (c.shares && *c.shares != 0)
+    // The kernel refuses a weight for an idle group (EINVAL), and systemd may have made it idle already: leave
+    // idle before writing the weight, and give an idle group none (it has the idle weight until it leaves).
+    bool idle = c.idle && *c.idle != 0;
+    if (c.idle && !idle) d.write("cpu.idle", "0", field("idle"));
+    if (c.shares && *c.shares != 0 && !idle)
         d.write("cpu.weight", std::to_string(shares_to_weight(*c.shares)), field("shares") + " (as cpu.weight)");
     bool quota = c.quota && *c.quota != 0;
     bool period = c.period && *c.period != 0;
@@ -86,7 +90,7 @@ void apply_cpu(const Dir& d, const spec::Cpu& c) {
         throw Error(field("realtimeRuntime") + ": not supported on cgroup v2");
     if (c.realtimePeriod && *c.realtimePeriod != 0)
         throw Error(field("realtimePeriod") + ": not supported on cgroup v2");
-    if (c.idle) d.write("cpu.idle", std::to_string(*c.idle), field("idle"));
+    if (idle) d.write("cpu.idle", std::to_string(*c.idle), field("idle"));
 }
 
 void apply_cpuset(const Dir& d, const spec::Cpu& c) { apply_cpuset_files(d, c); }

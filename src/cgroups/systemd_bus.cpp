@@ -39,11 +39,16 @@ int append_array(sd_bus_message* m, const char* sig, char type, const std::vecto
     return r;
 }
 
-int append_pairs(sd_bus_message* m, const std::vector<std::pair<std::string, std::string>>& v) {
-    int r = sdbus().message_open_container_(m, 'v', "a(ss)");
-    if (r >= 0) r = sdbus().message_open_container_(m, 'a', "(ss)");
-    for (size_t i = 0; r >= 0 && i < v.size(); ++i)
-        r = sdbus().message_append_(m, "(ss)", v[i].first.c_str(), v[i].second.c_str());
+// a(ss) (DeviceAllow) or a(st) (per-device IO): the second member's type picks the signature.
+template <typename T>
+int append_pairs(sd_bus_message* m, const std::vector<std::pair<std::string, T>>& v) {
+    constexpr bool str = std::is_same_v<T, std::string>;
+    int r = sdbus().message_open_container_(m, 'v', str ? "a(ss)" : "a(st)");
+    if (r >= 0) r = sdbus().message_open_container_(m, 'a', str ? "(ss)" : "(st)");
+    for (size_t i = 0; r >= 0 && i < v.size(); ++i) {
+        if constexpr (str) r = sdbus().message_append_(m, "(ss)", v[i].first.c_str(), v[i].second.c_str());
+        else r = sdbus().message_append_(m, "(st)", v[i].first.c_str(), v[i].second);
+    }
     if (r >= 0) r = sdbus().message_close_container_(m);
     if (r >= 0) r = sdbus().message_close_container_(m);
     return r;

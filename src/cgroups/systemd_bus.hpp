@@ -12,9 +12,10 @@
 
 namespace ocirt::cgroups::systemd {
 
-// A unit property: the D-Bus signature follows from the alternative (b, t, s, au, ay, a(ss)).
+// A unit property: the D-Bus signature follows from the alternative (b, t, s, au, ay, a(ss), a(st)).
 using Value = std::variant<bool, uint64_t, std::string, std::vector<uint32_t>, std::vector<uint8_t>,
-                           std::vector<std::pair<std::string, std::string>>>;
+                           std::vector<std::pair<std::string, std::string>>,
+                           std::vector<std::pair<std::string, uint64_t>>>;
 struct Property {
     std::string name;
     Value value;

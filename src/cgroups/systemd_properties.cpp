@@ -13,7 +13,8 @@ namespace ocirt::cgroups::systemd {
 
 namespace {
 
-constexpr uint64_t kInfinity = UINT64_MAX;  // systemd's "infinity" for limits
+constexpr uint64_t kInfinity = UINT64_MAX;  // systemd's "infinity" for limits, "unset" for weights
+constexpr uint64_t kWeightIdle = 0;         // CPUWeight=idle on D-Bus
 // A bound on cpuset numbers, so that a typo ("0-99999999") is an error, not a huge allocation.
 constexpr unsigned kMaxCpusetIndex = 1 << 16;
 
@@ -158,9 +159,23 @@ void add_memory(std::vector<Property>& p, const spec::Memory& m, bool v2) {
     }
 }
 
+// cpu.idle as CPUWeight: systemd (v2, 252 on) keeps "idle" as weight 0, writes cpu.idle 1 for it and 0 for
+// any other weight, and then leaves cpu.weight alone (the kernel refuses a weight for an idle group). So idle=1
+// wins over the shares; idle=0 needs a weight that is not idle: the shares', else unset (systemd's default).
+// Older systemd and v1 have no idle: cpu.idle is in the file alone, and a reload keeps it (systemd only writes
+// cpu.idle when it knows it).
+void add_cpu_weight(std::vector<Property>& p, const spec::Cpu& c, bool v2, unsigned version) {
+    bool shares = c.shares && *c.shares;
+    if (v2 && version >= kCpuIdleVersion && c.idle && (*c.idle == 0 || *c.idle == 1)) {
+        if (*c.idle == 1) p.push_back({"CPUWeight", kWeightIdle});
+        else p.push_back({"CPUWeight", shares ? shares_to_weight(*c.shares) : kInfinity});
+        return;
+    }
+    if (shares) p.push_back(v2 ? Property{"CPUWeight", shares_to_weight(*c.shares)} : Property{"CPUShares", *c.shares});
+}
+
 void add_cpu(std::vector<Property>& p, const spec::Cpu& c, bool v2, unsigned version) {
-    if (c.shares && *c.shares)
-        p.push_back(v2 ? Property{"CPUWeight", shares_to_weight(*c.shares)} : Property{"CPUShares", *c.shares});
+    add_cpu_weight(p, c, v2, version);
     if (c.quota && *c.quota != 0) {
         uint64_t period = c.period.value_or(100000);
         p.push_back({"CPUQuotaPerSecUSec", *c.quota < 0 ? kInfinity : quota_per_sec_us(*c.quota, period)});
@@ -172,6 +187,40 @@ void add_cpu(std::vector<Property>& p, const spec::Cpu& c, bool v2, unsigned ver
         p.push_back({"AllowedCPUs", cpuset_mask(*c.cpus, "linux.resources.cpu.cpus")});
     if (c.mems && !c.mems->empty())
         p.push_back({"AllowedMemoryNodes", cpuset_mask(*c.mems, "linux.resources.cpu.mems")});
+}
+
+// systemd takes a device as a path and parses "/dev/block/MAJ:MIN" itself (lookup_block_device in 252 and in
+// releases from about 240; older ones stat it, which udev's /dev/block links satisfy): no node need exist, so
+// none is looked up, and the unit names exactly the numbers the config names.
+std::string block_path(int64_t major, int64_t minor) {
+    return "/dev/block/" + std::to_string(major) + ":" + std::to_string(minor);
+}
+
+using DeviceValues = std::vector<std::pair<std::string, uint64_t>>;
+
+// A rate of 0 means no limit in the config (the files write "max", or 0 on v1, which removes the rule).
+void add_throttle(std::vector<Property>& p, const char* name, const std::vector<spec::ThrottleDevice>& v) {
+    DeviceValues out;
+    for (const auto& t : v) out.emplace_back(block_path(t.major, t.minor), t.rate ? t.rate : kInfinity);
+    // Only a non-empty list: an empty one would clear the limit of every device, which the files do not do.
+    if (!out.empty()) p.push_back({name, std::move(out)});
+}
+
+// The per-device weights and limits. A weight outside 10..1000 has no systemd form (both BlockIODeviceWeight and
+// the io.weight conversion need that range): it is left to the files, which take it (BFQ's 1..1000) or fail
+// naming the field. v1 systemd has no IOPS limits: those stay in the files alone.
+void add_block_devices(std::vector<Property>& p, const spec::BlockIO& b, bool v2) {
+    DeviceValues weights;
+    for (const auto& w : b.weightDevice)
+        if (w.weight && *w.weight >= 10 && *w.weight <= 1000)
+            weights.emplace_back(block_path(w.major, w.minor),
+                                 v2 ? blkio_weight_to_io_weight(*w.weight) : uint64_t{*w.weight});
+    if (!weights.empty()) p.push_back({v2 ? "IODeviceWeight" : "BlockIODeviceWeight", std::move(weights)});
+    add_throttle(p, v2 ? "IOReadBandwidthMax" : "BlockIOReadBandwidth", b.throttleReadBpsDevice);
+    add_throttle(p, v2 ? "IOWriteBandwidthMax" : "BlockIOWriteBandwidth", b.throttleWriteBpsDevice);
+    if (!v2) return;
+    add_throttle(p, "IOReadIOPSMax", b.throttleReadIOPSDevice);
+    add_throttle(p, "IOWriteIOPSMax", b.throttleWriteIOPSDevice);
 }
 
 }  // namespace
@@ -209,6 +258,7 @@ std::vector<Property> resource_properties(const spec::Resources& r, bool v2, uns
     if (r.blockIO && r.blockIO->weight && *r.blockIO->weight)
         p.push_back(v2 ? Property{"IOWeight", blkio_weight_to_io_weight(*r.blockIO->weight)}
                        : Property{"BlockIOWeight", uint64_t{*r.blockIO->weight}});
+    if (r.blockIO) add_block_devices(p, *r.blockIO, v2);
     if (!r.devices.empty()) {
         auto rules = r.devices;
         auto defaults = default_device_rules();

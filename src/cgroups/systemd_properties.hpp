@@ -16,6 +16,8 @@ namespace ocirt::cgroups::systemd {
 constexpr unsigned kAllowedCpusVersion = 244;
 // The first systemd with CPUQuotaPeriodUSec.
 constexpr unsigned kQuotaPeriodVersion = 242;
+// A systemd known to take CPUWeight=idle (seen in 252); older ones refuse the value, so cpu.idle stays a file.
+constexpr unsigned kCpuIdleVersion = 252;
 
 // "252.22-1~deb12u1" (Manager.Version) -> 252; 0 when it does not start with a number.
 unsigned parse_version(std::string_view version);

@@ -300,21 +300,33 @@ props() {
 }
 
 t_systemd() {
-    local b d unit=ocirt-sd1.scope cpus=0
+    local b d unit=ocirt-sd1.scope cpus=0 blk
     [ "$(nproc)" -ge 2 ] && cpus=0-1
+    # A block device for the per-device IO limits: null_blk's is request-based, so iocost can be on for it (a
+    # per-device io.weight needs iocost). systemd is given it as /dev/block/MAJ:MIN.
+    modprobe null_blk nr_devices=1
+    blk=$(cat /sys/block/nullb0/dev)
+    echo "$blk enable=1" >"$CG/io.cost.qos"
     b=$(bundle sd1 sleep 1000)
     # CAP_MKNOD: the device checks make their own nodes (the guest's /tmp is nodev, the container's /dev is not).
     cfg "$b" '.linux.cgroupsPath="system.slice:ocirt:sd1" | .linux.resources={
         "memory":{"limit":67108864,"reservation":1048576,"swap":100663296},"pids":{"limit":40},
-        "cpu":{"shares":1024,"quota":50000,"cpus":"0","mems":"0"},"blockIO":{"weight":500},
+        "cpu":{"shares":1024,"quota":50000,"cpus":"0","mems":"0"},
+        "blockIO":{"weight":500,"weightDevice":[$dev + {"weight":200}],
+            "throttleReadBpsDevice":[$dev + {"rate":1048576}],"throttleWriteIOPSDevice":[$dev + {"rate":200}]},
         "devices":[{"allow":false,"access":"rwm"}]}
-        | .process.capabilities |= with_entries(.value += ["CAP_MKNOD"])'
+        | .process.capabilities |= with_entries(.value += ["CAP_MKNOD"])' \
+        --argjson dev "{\"major\":${blk%:*},\"minor\":${blk#*:}}"
     run_d --systemd-cgroup "$b" sd1
     d=$CG/system.slice/$unit
     grep -qx "$(rt state sd1 | jq .pid)" "$d/cgroup.procs"
+    # weightDevice 200 is io.weight 1920 (the 10..1000 -> 1..10000 conversion).
     props "$unit" Delegate=yes MemoryMax=67108864 MemoryLow=1048576 MemorySwapMax=33554432 IOWeight=4950 \
         TasksMax=40 CPUWeight=39 CPUQuotaPerSecUSec=500ms AllowedCPUs=0 AllowedMemoryNodes=0 DevicePolicy=strict \
-        "DeviceAllow=/dev/char/1:3 rwm" "DeviceAllow=char-pts rwm"
+        "DeviceAllow=/dev/char/1:3 rwm" "DeviceAllow=char-pts rwm" "IODeviceWeight=/dev/block/$blk 1920" \
+        "IOReadBandwidthMax=/dev/block/$blk 1048576" "IOWriteIOPSMax=/dev/block/$blk 200"
+    grep -qx "$blk 1920" "$d/io.weight"
+    grep -qx "$blk rbps=1048576 wbps=max riops=max wiops=200" "$d/io.max"
     expect "$d/memory.max" 67108864
     expect "$d/pids.max" 40
     expect "$d/cpu.weight" 39
@@ -325,14 +337,18 @@ t_systemd() {
     grep -qx 'frozen 1' "$d/cgroup.events"
     rt --systemd-cgroup resume sd1
     rt --systemd-cgroup update --memory 96m --cpuset-cpus "$cpus" sd1
-    rt --systemd-cgroup update --pids-limit 30 --cpu-quota 20000 sd1
-    props "$unit" MemoryMax=100663296 AllowedCPUs="$cpus" TasksMax=30 CPUQuotaPerSecUSec=200ms
-    # systemd re-applies the unit's properties at a reload: the updates must be among them.
+    rt --systemd-cgroup update --pids-limit 30 --cpu-quota 20000 --cpu-idle 1 sd1
+    props "$unit" MemoryMax=100663296 AllowedCPUs="$cpus" TasksMax=30 CPUQuotaPerSecUSec=200ms CPUWeight=idle
+    # systemd re-applies the unit's properties at a reload: the updates must be among them (without CPUWeight=idle
+    # it would write cpu.idle 0).
     systemctl daemon-reload
     expect "$d/memory.max" 100663296
     expect "$d/cpuset.cpus" "$cpus"
     expect "$d/pids.max" 30
     expect "$d/cpu.max" "20000 100000"
+    expect "$d/cpu.idle" 1
+    grep -qx "$blk 1920" "$d/io.weight"
+    grep -qx "$blk rbps=1048576 wbps=max riops=max wiops=200" "$d/io.max"
     # With systemd's device program next to ocirt's, allowed devices still open and others do not.
     rt --systemd-cgroup exec sd1 sh -c 'echo x >/dev/null && head -c1 /dev/zero >/dev/null && echo allowed-ok;
         mknod /dev/mem2 c 1 1 && head -c1 /dev/mem2 >/dev/null 2>&1 || echo denied-ok' </dev/null >"$T/sd1.exec" 2>&1
@@ -344,6 +360,8 @@ t_systemd() {
     sleep 0.5
     [ ! -e "$d" ]
     [ "$(systemctl show -P LoadState "$unit")" = not-found ]
+    echo "$blk enable=0" >"$CG/io.cost.qos"
+    modprobe -r null_blk
 }
 
 guest_main() {
@@ -351,7 +369,7 @@ guest_main() {
     mkdir -p "$T/state"
     trap cleanup EXIT
     if [ "$1" = systemd ]; then
-        check "systemd driver: scope with Delegate, properties (AllowedCPUs, devices...) and files, pause, update that survives a daemon-reload, delete" t_systemd
+        check "systemd driver: scope with Delegate, properties (AllowedCPUs, devices, per-device IO...) and files, pause, update (cpu.idle too) that survives a daemon-reload, delete" t_systemd
         return
     fi
     check "v2 driver: cgroup made, resources in files (shares->cpu.weight, blkio weight->io.weight, swap, unified)" t_resources

@@ -158,6 +158,21 @@ TEST_CASE("v2 cpu: shares become cpu.weight, quota and period cpu.max", "[cgroup
     CHECK_THROWS_WITH(v2::apply_cpu(f.dir(), rt), Catch::Contains("realtimeRuntime"));
 }
 
+TEST_CASE("v2 cpu.idle: an idle group gets no weight (the kernel refuses one)", "[cgroups]") {
+    Fixture f({"cpu.weight", "cpu.max", "cpu.max.burst", "cpu.idle"});
+    f.set("cpu.weight", "100");
+    spec::Cpu c;
+    c.shares = 1024;
+    c.idle = 1;
+    v2::apply_cpu(f.dir(), c);
+    CHECK(f.get("cpu.idle") == "1");
+    CHECK(f.get("cpu.weight") == "100");
+    c.idle = 0;
+    v2::apply_cpu(f.dir(), c);
+    CHECK(f.get("cpu.idle") == "0");
+    CHECK(f.get("cpu.weight") == "39");
+}
+
 TEST_CASE("pids: -1 is max and 0 is a limit", "[cgroups]") {
     Fixture f({"pids.max"});
     v2::apply_pids(f.dir(), spec::Pids{-1});

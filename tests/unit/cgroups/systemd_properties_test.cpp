@@ -9,6 +9,7 @@ using namespace ocirt::cgroups::systemd;
 using ocirt::spec::DeviceCgroupRule;
 using ocirt::spec::Resources;
 using Pairs = std::vector<std::pair<std::string, std::string>>;
+using DeviceValues = std::vector<std::pair<std::string, uint64_t>>;
 
 namespace {
 
@@ -145,4 +146,61 @@ TEST_CASE("systemd properties: type a is every device, and only with every acces
     // "Every device, read only" has no DevicePolicy.
     r.devices = {DeviceCgroupRule{false, "a", {}, {}, "rwm"}, DeviceCgroupRule{true, "a", {}, {}, "r"}};
     CHECK(get<std::string>(resource_properties(r, true, 252, kProcDevices), "DevicePolicy") == "auto");
+}
+
+TEST_CASE("systemd properties: per-device IO on v2 as /dev/block/MAJ:MIN with io.weight's scale", "[cgroups]") {
+    Resources r;
+    r.blockIO.emplace();
+    r.blockIO->weightDevice = {{8, 0, 500, std::nullopt}, {8, 16, std::nullopt, 300}, {8, 32, 5, std::nullopt}};
+    r.blockIO->throttleReadBpsDevice = {{8, 0, 1048576}, {8, 16, 0}};
+    r.blockIO->throttleWriteBpsDevice = {{8, 0, 2097152}};
+    r.blockIO->throttleReadIOPSDevice = {{253, 1, 100}};
+    r.blockIO->throttleWriteIOPSDevice = {{8, 0, 200}};
+    auto p = resource_properties(r, true, 252, "");
+    // Only a weight systemd can hold: none for a leaf weight alone, none below the 10..1000 range.
+    CHECK(get<DeviceValues>(p, "IODeviceWeight") == DeviceValues{{"/dev/block/8:0", 4950}});
+    // A rate of 0 is no limit.
+    CHECK(get<DeviceValues>(p, "IOReadBandwidthMax") ==
+          DeviceValues{{"/dev/block/8:0", 1048576}, {"/dev/block/8:16", UINT64_MAX}});
+    CHECK(get<DeviceValues>(p, "IOWriteBandwidthMax") == DeviceValues{{"/dev/block/8:0", 2097152}});
+    CHECK(get<DeviceValues>(p, "IOReadIOPSMax") == DeviceValues{{"/dev/block/253:1", 100}});
+    CHECK(get<DeviceValues>(p, "IOWriteIOPSMax") == DeviceValues{{"/dev/block/8:0", 200}});
+    CHECK(find(p, "BlockIODeviceWeight") == nullptr);
+}
+
+TEST_CASE("systemd properties: per-device IO on v1, without IOPS; no empty lists", "[cgroups]") {
+    Resources r;
+    r.blockIO.emplace();
+    r.blockIO->weightDevice = {{8, 0, 500, std::nullopt}};
+    r.blockIO->throttleReadBpsDevice = {{8, 0, 1048576}};
+    r.blockIO->throttleWriteBpsDevice = {{8, 0, 2097152}};
+    r.blockIO->throttleWriteIOPSDevice = {{8, 0, 200}};
+    auto p = resource_properties(r, false, 252, "");
+    CHECK(get<DeviceValues>(p, "BlockIODeviceWeight") == DeviceValues{{"/dev/block/8:0", 500}});
+    CHECK(get<DeviceValues>(p, "BlockIOReadBandwidth") == DeviceValues{{"/dev/block/8:0", 1048576}});
+    CHECK(get<DeviceValues>(p, "BlockIOWriteBandwidth") == DeviceValues{{"/dev/block/8:0", 2097152}});
+    for (const char* name : {"IODeviceWeight", "IOWriteIOPSMax", "IOReadBandwidthMax"}) CHECK(find(p, name) == nullptr);
+    // An empty list would clear every device's value in systemd: none is sent.
+    r.blockIO->weightDevice.clear();
+    r.blockIO->throttleReadBpsDevice.clear();
+    CHECK(find(resource_properties(r, false, 252, ""), "BlockIODeviceWeight") == nullptr);
+    CHECK(find(resource_properties(r, false, 252, ""), "BlockIOReadBandwidth") == nullptr);
+}
+
+TEST_CASE("systemd properties: cpu.idle as CPUWeight=idle (0) on v2 from systemd 252", "[cgroups]") {
+    Resources r;
+    r.cpu.emplace();
+    r.cpu->shares = 1024;
+    r.cpu->idle = 1;
+    CHECK(get<uint64_t>(resource_properties(r, true, 252, ""), "CPUWeight") == 0);
+    // Older systemd refuses 0, and v1 has no idle: the shares alone, cpu.idle in the file.
+    CHECK(get<uint64_t>(resource_properties(r, true, 251, ""), "CPUWeight") == 39);
+    CHECK(get<uint64_t>(resource_properties(r, false, 252, ""), "CPUShares") == 1024);
+    // Leaving idle needs a weight that is not idle: the shares', else systemd's default (unset).
+    r.cpu->idle = 0;
+    CHECK(get<uint64_t>(resource_properties(r, true, 252, ""), "CPUWeight") == 39);
+    r.cpu->shares.reset();
+    CHECK(get<uint64_t>(resource_properties(r, true, 252, ""), "CPUWeight") == UINT64_MAX);
+    r.cpu->idle.reset();
+    CHECK(find(resource_properties(r, true, 252, ""), "CPUWeight") == nullptr);
 }
