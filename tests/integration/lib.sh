@@ -30,6 +30,7 @@
 #   cfg BUNDLE JQ [JQARGS]  edit BUNDLE/config.json with a jq filter (`cfg "$b" '.process.cwd=$d' --arg d /tmp`)
 #   state_of ID [FIELD]     `rt state ID`, or one field of it (status, pid, ...)
 #   wait_status ID STATUS   poll `rt state` until the status matches (5 s)
+#   run_refused B ID TEXT.. `rt run` must fail, naming every TEXT, and leave no state
 #   requires_cmd CMD...     skip the test if the runtime does not implement CMD yet
 #   skip REASON             end the test as skipped
 #   assert_eq A B [MSG], assert_ne, assert_contains HAYSTACK NEEDLE, assert_not_contains,
@@ -179,6 +180,17 @@ wait_file() {
         tries=$((tries - 1))
     done
     fail "file $f did not appear"
+}
+
+# run_refused BUNDLE ID TEXT...: `rt run` must fail with every TEXT in its output and leave no state entry.
+run_refused() {
+    local b=$1 id=$2 out rc=0 t
+    shift 2
+    out=$(rt run -b "$b" "$id" 2>&1) || rc=$?
+    echo "$out"
+    [ "$rc" != 0 ] || fail "run of $id succeeded but should have been refused"
+    for t in "$@"; do assert_contains "$out" "$t" "the refusal"; done
+    [ ! -e "$IT_ROOT/$id" ] || fail "state left behind for $id"
 }
 
 # ---------------------------------------------------------------------------------------------------------

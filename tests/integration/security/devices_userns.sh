@@ -19,36 +19,24 @@ userns_bundle() {
 
 test_disk_under_harmless_name() {
     requires_cmd run
-    local b id out rc=0 disk
+    local b disk
     disk=$(mountpoint -d /)   # the root filesystem's block device, MAJOR:MINOR
     b=$(userns_bundle disk true)
     cfg "$b" '.linux.devices = [{path: "/dev/zero", type: "b", major: ($d | split(":")[0] | tonumber),
                                  minor: ($d | split(":")[1] | tonumber)}]' --arg d "$disk"
-    id=$(new_id disk)
-    out=$(rt run -b "$b" "$id" 2>&1) || rc=$?
-    echo "$out"
-    assert_ne "$rc" 0 "exit status"
-    assert_contains "$out" "/dev/zero" "the error names the device"
-    assert_contains "$out" "different device" "the error says why"
-    [ ! -e "$IT_ROOT/$id" ] || fail "state left behind"
+    run_refused "$b" "$(new_id disk)" /dev/zero "different device"
 }
 
 test_host_disk_refused() {
     requires_cmd run
-    local b id out rc=0 disk name
+    local b disk name
     disk=$(mountpoint -d /)
     name=$(sed -n 's/^DEVNAME=//p' "/sys/dev/block/$disk/uevent")
     [ -b "/dev/$name" ] || skip "no /dev node for the root disk ($disk)"
     b=$(userns_bundle hostdisk true)
     cfg "$b" '.linux.devices = [{path: $p, type: "b", major: ($d | split(":")[0] | tonumber),
                                  minor: ($d | split(":")[1] | tonumber)}]' --arg d "$disk" --arg p "/dev/$name"
-    id=$(new_id hostdisk)
-    out=$(rt run -b "$b" "$id" 2>&1) || rc=$?
-    echo "$out"
-    assert_ne "$rc" 0 "exit status"
-    assert_contains "$out" "/dev/$name" "the error names the device"
-    assert_contains "$out" "host disk" "the error says why"
-    [ ! -e "$IT_ROOT/$id" ] || fail "state left behind"
+    run_refused "$b" "$(new_id hostdisk)" "/dev/$name" "host disk"
 }
 
 test_matching_device_is_bound() {

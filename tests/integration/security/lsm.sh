@@ -7,16 +7,10 @@
 lsm_enabled() { grep -qw "$1" /sys/kernel/security/lsm 2>/dev/null; }
 
 expect_refusal() { # NAME JQ-FILTER FIELD LSM
-    local b id out rc=0
+    local b
     b=$(new_bundle "$1" true)
     cfg "$b" "$2"
-    id=$(new_id "$1")
-    out=$(rt run -b "$b" "$id" 2>&1) || rc=$?
-    echo "$out"
-    assert_ne "$rc" 0 "exit status"
-    assert_contains "$out" "$3" "the error names the field"
-    assert_contains "$out" "$4 is not enabled" "the error says why"
-    [ ! -e "$IT_ROOT/$id" ] || fail "state left behind"
+    run_refused "$b" "$(new_id "$1")" "$3" "$4 is not enabled"
 }
 
 test_apparmor_missing() {
