@@ -52,7 +52,8 @@ void run_one(const spec::Hook& h, const std::string& state_json, const char* pha
     pid_t pid = ::fork();
     if (pid < 0) throw Error(errno, "fork", "hook");
     if (pid == 0) {
-        ::dup2(rd.get(), 0);
+        // Started with fd 0 closed, we got the pipe as fd 0 itself: dup2 onto itself would leave it close-on-exec.
+        if (rd.get() == 0) ::fcntl(0, F_SETFD, 0); else ::dup2(rd.get(), 0);
         ::execve(h.path.c_str(), argv.data(), envp.data());
         _exit(127);
     }
