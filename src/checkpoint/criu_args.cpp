@@ -113,6 +113,7 @@ std::vector<std::string> restore_args(const RestoreOptions& o, const RestoreTarg
     add_ext_mounts(a, t.ext_mounts);
     for (const auto& f : t.inherit_fds) push(a, "--inherit-fd", f);
     for (const auto& j : t.join_ns) push(a, "--join-ns", j);
+    if (!t.action_script.empty()) push(a, "--action-script", t.action_script);
     return a;
 }
 

@@ -60,6 +60,7 @@ struct RestoreTarget {
     std::vector<ExtMount> ext_mounts;
     std::vector<std::string> inherit_fds;  // --inherit-fd values
     std::vector<std::string> join_ns;      // --join-ns values
+    std::string action_script;             // --action-script (action_script.hpp); empty: none
 };
 
 // Error for a flag value criu cannot take (an unknown cgroup mode, an empty namespace other than network,

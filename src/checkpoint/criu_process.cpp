@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/error.hpp"
@@ -23,6 +24,7 @@ constexpr int kHighFd = 100;
     int report = ::fcntl(report_fd, F_DUPFD_CLOEXEC, kHighFd);
     try {
         std::vector<std::string> args = r.args;
+        for (const auto& [name, value] : r.env) check(::setenv(name.c_str(), value.c_str(), 1), "setenv", name);
         if (r.cgroup) {
             r.cgroup->add_process(::getpid());
             std::vector<std::string> roots = cgroup_root_args(runtime::read_file("/proc/self/cgroup"));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/fd.hpp"
@@ -17,6 +18,8 @@ struct CriuRun {
     // Restore: criu joins this cgroup before it starts, and gets --cgroup-root for it, so that the tasks it
     // restores land in the container's cgroup rather than in the ones recorded at dump.
     cgroups::Manager* cgroup = nullptr;
+    // Added to criu's environment, and so to its action scripts'.
+    std::vector<std::pair<std::string, std::string>> env;
 };
 
 // Runs criu with our stdio (a restore hands fds 0-2 to the restored init through --inherit-fd) and waits for

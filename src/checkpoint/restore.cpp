@@ -13,11 +13,13 @@
 #include "base/error.hpp"
 #include "base/log.hpp"
 #include "cgroups/manager.hpp"
+#include "checkpoint/action_script.hpp"
 #include "checkpoint/checkpoint.hpp"
 #include "checkpoint/criu_process.hpp"
 #include "checkpoint/files.hpp"
 #include "namespaces/namespaces.hpp"
 #include "runtime/create.hpp"
+#include "runtime/hooks.hpp"
 #include "runtime/lifecycle.hpp"
 #include "runtime/prepared.hpp"
 #include "runtime/run.hpp"
@@ -124,6 +126,24 @@ pid_t read_pid(const std::string& path) {
     return static_cast<pid_t>(pid);
 }
 
+bool has_restore_hooks(const spec::Config& c) {
+    return c.hooks && (!c.hooks->prestart.empty() || !c.hooks->createRuntime.empty());
+}
+
+// criu runs ocirt as its action script, which reads the config and the state from the state directory.
+std::string hook_script(const Restored& r, const runtime::Prepared& p) {
+    r.dir.save_config(p.config_json);
+    write_file(r.dir.path() + "/" + kHookState, state::oci_state_json(r.st, state::Status::creating));
+    // This very binary, whatever replaced or removed its file since: ocirt outlives the criu that runs it.
+    return "/proc/" + std::to_string(::getpid()) + "/exe";
+}
+
+// A hook that failed says why; criu would only say that its script did.
+void raise_hook_error(const Restored& r) {
+    std::string path = r.dir.path() + "/" + kHookError;
+    if (::access(path.c_str(), F_OK) == 0) throw Error(runtime::read_file(path));
+}
+
 void run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& o, const std::string& pid_file) {
     const spec::Config& cfg = p.config;
     std::vector<std::string> descriptors = parse_descriptors(runtime::read_file(o.image_path + "/" + kDescriptors));
@@ -140,7 +160,18 @@ void run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& 
     std::vector<BorrowedFd> pass;
     for (const auto& fd : joins.fds) pass.push_back(fd.borrow());
     std::string log = (o.work_path.empty() ? o.image_path : o.work_path) + "/restore.log";
-    run_criu(CriuRun{o.criu, restore_args(o, t), log, pass, r.cgroup.get()});
+    CriuRun run{o.criu, {}, log, pass, r.cgroup.get(), {}};
+    if (has_restore_hooks(cfg)) {
+        t.action_script = hook_script(r, p);
+        run.env.emplace_back(kStateDirEnv, r.dir.path());
+    }
+    run.args = restore_args(o, t);
+    try {
+        run_criu(run);
+    } catch (const Error&) {
+        raise_hook_error(r);
+        throw;
+    }
 }
 
 // The resources recorded at the checkpoint win over the bundle's: they are what the processes ran with,
@@ -197,6 +228,8 @@ int restore(const std::string& root, const std::string& id, const RestoreOptions
     r.dir.save(r.st);
     if (!o.pid_file.empty()) runtime::write_pid_file(o.pid_file, r.st.pid);
     undo.commit();
+    // The restored container runs already; config.md: a failing poststart hook is logged, and that is all.
+    if (cfg.hooks) runtime::run_hooks_warn(cfg.hooks->poststart, state::oci_state_json(r.st, state::Status::running), "poststart");
     if (o.detach) return 0;
     // criu made the init our child (--restore-sibling): we wait for it as `run` does.
     int code = runtime::supervise(r.st.pid, r.pidfd.borrow(), BorrowedFd(-1));

@@ -102,6 +102,9 @@ TEST_CASE("restore: detached, as criu's sibling, with root, pid file, mounts, in
     CHECK(has(a, "--empty-ns", "net"));
     CHECK(has(a, "--evasive-devices"));
     CHECK_FALSE(has(a, "--work-dir"));
+    CHECK_FALSE(has(a, "--action-script"));
+    t.action_script = "/usr/local/sbin/ocirt";
+    CHECK(has(restore_args(o, t), "--action-script", "/usr/local/sbin/ocirt"));
 }
 
 TEST_CASE("external mounts: binds by destination at dump and from their source at restore, masked files, devices") {
