@@ -52,8 +52,9 @@ host_main() {
 T=/tmp/ocirt-criu
 CG=/sys/fs/cgroup/ocirt-criu
 rt() { timeout -k 5 120 "$OCIRT_BIN" --root "$T/state" "$@"; }
-# rt with its errors in a log, shown when it fails: for runs whose stderr is the container's (/dev/null).
-rt_logged() { rt --log "$T/ocirt.log" "$@" || { local rc=$?; cat "$T/ocirt.log"; return "$rc"; }; }
+# rt with its errors in a log, for runs whose stdio is the container's; `|| show_log` after the redirections.
+rt_logged() { rm -f "$T/ocirt.log"; rt --log "$T/ocirt.log" "$@"; }
+show_log() { cat "$T/ocirt.log"; echo; return 1; }
 state_of() { rt state "$1" | jq -r .status; }
 last() { tail -n 1 "$T/ctr.out"; }
 ms() { date +%s%3N; }
@@ -93,7 +94,17 @@ make_bundle() {
     mkdir -p "$T/fresh"
     cp -a "$T/rootfs" "$T/rootfs-fresh"
     ln -sfn "$T/rootfs-fresh" "$T/fresh/rootfs"
-    sed "s|/ocirt-criu/ctr\"|/ocirt-criu/fresh\"|" "$b/config.json" >"$T/fresh/config.json"
+    # With hooks that record their state (restore runs prestart and createRuntime when criu has made the
+    # namespaces, poststart once the container runs), and a copy whose prestart hook fails.
+    jq --arg t "$T" '.linux.cgroupsPath="/ocirt-criu/fresh"
+        | .hooks = {prestart: [{path: "/bin/sh", args: ["sh", "-c", "cat >\($t)/hook-prestart.json"]}],
+                    createRuntime: [{path: "/bin/sh", args: ["sh", "-c", "cat >\($t)/hook-createRuntime.json"]}],
+                    poststart: [{path: "/bin/sh", args: ["sh", "-c", "cat >\($t)/hook-poststart.json"]}]}' \
+        "$b/config.json" >"$T/fresh/config.json"
+    mkdir -p "$T/hookfail"
+    ln -sfn "$T/rootfs-fresh" "$T/hookfail/rootfs"
+    jq '.hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", "echo no network for you >&2; exit 3"]}]' \
+        "$T/fresh/config.json" >"$T/hookfail/config.json"
 }
 
 # Waits until the counter has printed past $1 (at most ~10 s).
@@ -110,7 +121,7 @@ wait_past() {
 t_criu_check() { criu check; }
 
 t_run() {
-    rt_logged run -d -b "$T/ctr" ctr </dev/null > >(to_log) 2>/dev/null
+    rt_logged run -d -b "$T/ctr" ctr </dev/null > >(to_log) 2>/dev/null || show_log
     wait_past 3
     [ "$(state_of ctr)" = running ]
     # A limit changed after create: the restored container must keep it, not go back to the bundle's.
@@ -141,7 +152,7 @@ t_restore() {
     local t0 n pid
     n=$(cat "$T/at-checkpoint")
     t0=$(ms)
-    rt_logged restore -d --image-path "$T/img1" -b "$T/ctr" --pid-file "$T/ctr.pid" ctr </dev/null > >(to_log) 2>/dev/null
+    rt_logged restore -d --image-path "$T/img1" -b "$T/ctr" --pid-file "$T/ctr.pid" ctr </dev/null > >(to_log) 2>/dev/null || show_log
     echo "# restore: $(($(ms) - t0)) ms" >&3
     wait_past "$((n + 2))"
     # The first number printed after the restore follows the last one before it: no restart from 1.
@@ -182,17 +193,24 @@ t_restore_fresh() {
     local pid
     # The images of a --leave-running checkpoint restore as a second container, into the fresh rootfs.
     [ ! -e "$T/rootfs-fresh/data" ] || { echo "the fresh rootfs has /data"; return 1; }
-    rt_logged restore -d --image-path "$T/img2" -b "$T/fresh" ctr2 </dev/null > >(to_log) 2>/dev/null
-    [ "$(state_of ctr2)" = running ]
+    rt_logged restore -d --image-path "$T/img2" -b "$T/fresh" ctr2 </dev/null > >(to_log) 2>/dev/null || show_log
+    [ "$(state_of ctr2)" = running ] || { echo "ctr2 is $(state_of ctr2)"; return 1; }
     [ -d "$T/rootfs-fresh/data/vol" ] || { echo "no /data/vol in the fresh rootfs"; return 1; }
     [ -f "$T/rootfs-fresh/etc/ocirt-file" ] || { echo "no /etc/ocirt-file in the fresh rootfs"; return 1; }
     pid=$(rt state ctr2 | jq .pid)
-    [ "$(cat "/proc/$pid/root/etc/ocirt-file")" = from-host ]
+    [ "$(cat "/proc/$pid/root/etc/ocirt-file")" = from-host ] || { echo "/etc/ocirt-file: '$(cat "/proc/$pid/root/etc/ocirt-file")'"; return 1; }
     [ "$(stat -c %d:%i "/proc/$pid/root/data/vol")" = "$(stat -c %d:%i "$T/vol")" ] || { echo "/data/vol is not $T/vol"; return 1; }
+    local h
+    for h in prestart createRuntime; do
+        jq -e --argjson pid "$pid" '.status == "creating" and .pid == $pid and .id == "ctr2"' "$T/hook-$h.json" >/dev/null ||
+            { echo "$h hook's state: $(cat "$T/hook-$h.json")"; return 1; }
+    done
+    jq -e --argjson pid "$pid" '.status == "running" and .pid == $pid' "$T/hook-poststart.json" >/dev/null ||
+        { echo "poststart hook's state: $(cat "$T/hook-poststart.json")"; return 1; }
     if out=$(: | rt restore -d --image-path "$T/img2" -b "$T/fresh" ctr2 2>&1); then echo "a second restore as ctr2 succeeded"; return 1; fi
-    grep -q 'already exists' <<<"$out"
+    grep -q 'already exists' <<<"$out" || { echo "second restore as ctr2: $out"; return 1; }
     rt delete --force ctr2
-    [ ! -e "$T/state/ctr2" ]
+    [ ! -e "$T/state/ctr2" ] || { echo "delete --force left $(ls "$T/state/ctr2")"; return 1; }
 }
 
 t_bad_images() {
@@ -202,6 +220,13 @@ t_bad_images() {
     echo "$out"
     grep -q 'criu restore failed' <<<"$out" && [ "$(grep -c . <<<"$out")" = 1 ]
     [ ! -e "$T/state/bad" ] && [ ! -e "$CG/ctr" ]
+}
+
+t_hook_fails() {
+    if out=$(: | rt restore -d --image-path "$T/img2" -b "$T/hookfail" hookfail 2>&1); then echo "restore succeeded"; return 1; fi
+    echo "$out"
+    grep -q 'prestart hook' <<<"$out" && [ "$(grep -c . <<<"$out")" = 1 ]
+    [ ! -e "$T/state/hookfail" ] && [ ! -e "$CG/fresh" ]
 }
 
 cleanup() {
@@ -225,8 +250,9 @@ guest_main() {
     check "restore -d: running again in its cgroup, counting on from where it stopped, pid file, ps, updated pids limit, stdio" t_restore
     check "checkpoint --leave-running: still running and counting" t_leave_running
     check "the restored container: kill, then delete removes state and cgroup" t_kill_delete
-    check "restore of --leave-running images into a fresh rootfs: the binds' mount points are made; the same id twice is refused" t_restore_fresh
+    check "restore of --leave-running images into a fresh rootfs: the binds' mount points are made; prestart, createRuntime and poststart hooks get the restored pid; the same id twice is refused" t_restore_fresh
     check "restore from images criu cannot use: one error line, nothing left behind" t_bad_images
+    check "restore with a prestart hook that fails: the hook's error on one line, nothing left behind" t_hook_fails
     OCIRT_BIN=$OCIRT_BIN bash "$repo/tests/checkpoint/podman-guest.sh"
 }
 
