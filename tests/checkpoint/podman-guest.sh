@@ -2,7 +2,8 @@
 # podman-guest.sh: Podman checkpoints and restores a container through ocirt, with the real criu. Run inside
 # the criu guest by criu-vm.sh (same boot, same output: `ok - NAME`, `not ok - NAME`, `ok - NAME # SKIP why`).
 # A counter container (conmon gives it /dev/null for stdin and pipes for stdout and stderr) is checkpointed and
-# restored, then exported and imported into a container re-created from its image (a fresh rootfs); both must
+# restored with --tcp-established and --file-locks (which must reach ocirt: the runtime Podman runs records its
+# command lines), then exported and imported into a container re-created from its image (a fresh rootfs); both must
 # go on counting from where they stopped. Podman's image store, containers and configuration live in a
 # temporary directory (as in tests/e2e/podman.sh), removed at the end.
 #
@@ -16,7 +17,7 @@ ms() { date +%s%3N; }
 
 pm() {
     timeout -k 5 120 podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/tmp" --cgroup-manager cgroupfs \
-        --events-backend file --runtime "$OCIRT_BIN" "$@"
+        --events-backend file --runtime "$T/ocirt" "$@"
 }
 
 check() {
@@ -40,6 +41,9 @@ log_driver = "k8s-file"
 CONF
     printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/storage"\nrunroot = "%s/runroot"\n' "$T" "$T" >"$T/storage.conf"
     export CONTAINERS_CONF=$T/containers.conf CONTAINERS_STORAGE_CONF=$T/storage.conf
+    # The runtime Podman is given records its command lines, then runs ocirt.
+    printf '#!/bin/sh\necho "$*" >>%s/rt-calls\nexec %s "$@"\n' "$T" "$OCIRT_BIN" >"$T/ocirt"
+    chmod +x "$T/ocirt"
     "$repo/scripts/make-rootfs.sh" "$T/rootfs" >/dev/null
     chmod 755 "$T/rootfs"
     tar -C "$T/rootfs" --numeric-owner --owner=0 --group=0 -cf "$T/rootfs.tar" .
@@ -88,9 +92,11 @@ t_run() {
 t_checkpoint() {
     local t0 n
     t0=$(ms)
-    pm container checkpoint "$NAME" >/dev/null
+    pm container checkpoint --tcp-established --file-locks "$NAME" >/dev/null
     echo "# podman container checkpoint: $(($(ms) - t0)) ms" >&3
     status_is exited
+    grep -q '^checkpoint .*--tcp-established' "$T/rt-calls" && grep -q '^checkpoint .*--file-locks' "$T/rt-calls" ||
+        { echo "ocirt was called as: $(grep '^checkpoint' "$T/rt-calls")"; return 1; }
     n=$(last)
     echo "$n" >"$T/at-checkpoint"
     sleep 1
@@ -101,9 +107,11 @@ t_restore() {
     local t0 n
     n=$(cat "$T/at-checkpoint")
     t0=$(ms)
-    pm container restore "$NAME" >/dev/null
+    pm container restore --tcp-established --file-locks "$NAME" >/dev/null
     echo "# podman container restore: $(($(ms) - t0)) ms" >&3
     status_is running
+    grep -q '^restore .*--tcp-established' "$T/rt-calls" && grep -q '^restore .*--file-locks' "$T/rt-calls" ||
+        { echo "ocirt was called as: $(grep '^restore' "$T/rt-calls")"; return 1; }
     wait_past "$((n + 2))"
     counts_on_from "$n"
 }
@@ -135,8 +143,8 @@ main() {
     fi
     export CONTAINERS_CONF=$T/containers.conf CONTAINERS_STORAGE_CONF=$T/storage.conf
     check "podman: a counter container runs (conmon gives it /dev/null and pipes)" t_run
-    check "podman container checkpoint: exited, the counter stops" t_checkpoint
-    check "podman container restore: running, counting on from where it stopped" t_restore
+    check "podman container checkpoint --tcp-established --file-locks: exited, the counter stops" t_checkpoint
+    check "podman container restore --tcp-established --file-locks: running, counting on from where it stopped" t_restore
     check "podman checkpoint --export, rm, restore --import (a fresh rootfs): counting on" t_export_import
 }
 
