@@ -228,8 +228,16 @@ int restore(const std::string& root, const std::string& id, const RestoreOptions
     r.dir.save(r.st);
     if (!o.pid_file.empty()) runtime::write_pid_file(o.pid_file, r.st.pid);
     undo.commit();
-    // The restored container runs already; config.md: a failing poststart hook is logged, and that is all.
-    if (cfg.hooks) runtime::run_hooks_warn(cfg.hooks->poststart, state::oci_state_json(r.st, state::Status::running), "poststart");
+    // As after `start` (runtime.md step 9): a failing poststart hook is an error and stops the container;
+    // `delete` then runs the poststop hooks.
+    if (cfg.hooks && !cfg.hooks->poststart.empty()) {
+        try {
+            runtime::run_hooks(cfg.hooks->poststart, state::oci_state_json(r.st, state::Status::running), "poststart");
+        } catch (const Error&) {
+            ::syscall(SYS_pidfd_send_signal, r.pidfd.get(), SIGKILL, nullptr, 0);
+            throw;
+        }
+    }
     if (o.detach) return 0;
     // criu made the init our child (--restore-sibling): we wait for it as `run` does.
     int code = runtime::supervise(r.st.pid, r.pidfd.borrow(), BorrowedFd(-1));

@@ -105,6 +105,10 @@ make_bundle() {
     ln -sfn "$T/rootfs-fresh" "$T/hookfail/rootfs"
     jq '.hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", "echo no network for you >&2; exit 3"]}]' \
         "$T/fresh/config.json" >"$T/hookfail/config.json"
+    mkdir -p "$T/postfail"
+    ln -sfn "$T/rootfs-fresh" "$T/postfail/rootfs"
+    jq '.hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", "exit 4"]}]' \
+        "$T/fresh/config.json" >"$T/postfail/config.json"
 }
 
 # Waits until the counter has printed past $1 (at most ~10 s).
@@ -229,6 +233,18 @@ t_hook_fails() {
     [ ! -e "$T/state/hookfail" ] && [ ! -e "$CG/fresh" ]
 }
 
+t_poststart_fails() {
+    # stdio as the image's was (restore hands criu its own): a pipe for stdout, /dev/null for the others.
+    if rt_logged restore -d --image-path "$T/img2" -b "$T/postfail" postfail </dev/null > >(to_log) 2>/dev/null; then
+        echo "restore succeeded"; return 1
+    fi
+    cat "$T/ocirt.log"; echo
+    grep -q 'poststart hook /bin/sh: exit status 4' "$T/ocirt.log"
+    [ "$(state_of postfail)" = stopped ] || { echo "postfail is $(state_of postfail)"; return 1; }
+    rt delete postfail
+    [ ! -e "$T/state/postfail" ] && [ ! -e "$CG/fresh" ]
+}
+
 cleanup() {
     local id
     for id in $(rt list -q 2>/dev/null); do rt delete --force "$id" >/dev/null 2>&1; done
@@ -253,6 +269,7 @@ guest_main() {
     check "restore of --leave-running images into a fresh rootfs: the binds' mount points are made; prestart, createRuntime and poststart hooks get the restored pid; the same id twice is refused" t_restore_fresh
     check "restore from images criu cannot use: one error line, nothing left behind" t_bad_images
     check "restore with a prestart hook that fails: the hook's error on one line, nothing left behind" t_hook_fails
+    check "restore with a poststart hook that fails: its error, the container stopped (as after start), delete cleans up" t_poststart_fails
     OCIRT_BIN=$OCIRT_BIN bash "$repo/tests/checkpoint/podman-guest.sh"
 }
 
