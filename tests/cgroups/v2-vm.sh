@@ -1,5 +1,5 @@
 #!/bin/bash
-# v2-vm.sh: ocirt's cgroup v2 tests, run for real in /work/shared/tools/cgroup2-vm (pure cgroup v2 guests).
+# v2-vm.sh: ocirt's cgroup v2 tests, run for real in ../shared/tools/cgroup2-vm (pure cgroup v2 guests).
 # On the host it boots two guests, one without an init system (cgroupfs v2 driver, eBPF device filter, v1->v2
 # conversions, freeze, memory and pids limits hit from inside, update, events) and one with systemd as PID 1
 # (the systemd driver), and runs itself inside each with --inside. Each case prints `ok - NAME`,
@@ -11,12 +11,11 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 : "${BUILD_DIR:=build}"
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$repo/$BUILD_DIR ;; esac
 : "${OCIRT_BIN:=$BUILD_DIR/src/ocirt}"
-: "${CGROUP2_VM:=/work/shared/tools/cgroup2-vm}"
+: "${CGROUP2_VM:=$(dirname "$repo")/shared/tools/cgroup2-vm}"  # ../shared beside the clone
 script=$repo/tests/cgroups/v2-vm.sh
 
 # ----------------------------------------------------------------------------------------------- host side
 host_main() {
-    local pass=0 fail=0 skip=0 out line mode
     if [ ! -x "$CGROUP2_VM" ] || [ "$EUID" != 0 ] || [ ! -x "$OCIRT_BIN" ]; then
         echo "ok - cgroup v2 guest tests # SKIP needs root, $CGROUP2_VM and $OCIRT_BIN"
         echo "0 passed, 0 failed, 1 skipped"
@@ -25,29 +24,10 @@ host_main() {
     cd "$repo" || return 1
     # The guest runs this host's userland: what its checks use must be installed here.
     command -v strace >/dev/null || "$repo/scripts/install-deps.sh" strace >&2
-    for mode in cgroupfs systemd; do
-        local flags=()
-        [ "$mode" = systemd ] && flags=(--systemd)
-        local t0=$SECONDS
-        out=$("$CGROUP2_VM" "${flags[@]}" --timeout 600 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside "$mode" 2>&1)
-        local rc=$?
-        echo "# $mode guest: $((SECONDS - t0)) s"
-        local seen=0
-        while IFS= read -r line; do
-            case $line in
-                "not ok"*) fail=$((fail + 1)); seen=1; echo "$line" ;;
-                ok*"# SKIP"*) skip=$((skip + 1)); seen=1; echo "$line" ;;
-                ok*) pass=$((pass + 1)); seen=1; echo "$line" ;;
-                *) echo "# $line" ;;
-            esac
-        done <<<"$out"
-        if [ "$seen" = 0 ] || [ "$rc" -ge 124 ]; then
-            echo "not ok - $mode guest ran (status $rc)"
-            fail=$((fail + 1))
-        fi
-    done
-    echo "$pass passed, $fail failed, $skip skipped"
-    [ "$fail" = 0 ]
+    . "$repo/tests/lib/guest.sh"
+    guest_run cgroupfs --timeout 600 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside cgroupfs
+    guest_run systemd --systemd --timeout 600 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside systemd
+    guest_summary
 }
 
 # ---------------------------------------------------------------------------------------------- guest side

@@ -1,5 +1,5 @@
 #!/bin/bash
-# criu-vm.sh: ocirt checkpoint and restore with the real criu, in one /work/shared/tools/cgroup2-vm guest
+# criu-vm.sh: ocirt checkpoint and restore with the real criu, in one ../shared/tools/cgroup2-vm guest
 # (Debian's criu 3.17 cannot dump on this host's newer kernel; the guest boots the 6.1 kernel). A counter
 # container (busybox sh printing 1, 2, 3... to a pipe, the host's /dev/null on stdin and stderr) is
 # checkpointed, restored and must go on counting from where it stopped; --leave-running leaves it running; the
@@ -15,12 +15,11 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 : "${BUILD_DIR:=build}"
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$repo/$BUILD_DIR ;; esac
 : "${OCIRT_BIN:=$BUILD_DIR/src/ocirt}"
-: "${CGROUP2_VM:=/work/shared/tools/cgroup2-vm}"
+: "${CGROUP2_VM:=$(dirname "$repo")/shared/tools/cgroup2-vm}"  # ../shared beside the clone
 script=$repo/tests/checkpoint/criu-vm.sh
 
 # ----------------------------------------------------------------------------------------------- host side
 host_main() {
-    local pass=0 fail=0 skip=0 out line rc seen=0
     local why=""
     command -v criu >/dev/null || why="criu is not installed (apt-get install criu)"
     [ -x "$CGROUP2_VM" ] && [ "$EUID" = 0 ] && [ -x "$OCIRT_BIN" ] || why="needs root, $CGROUP2_VM and $OCIRT_BIN"
@@ -30,22 +29,9 @@ host_main() {
         return 0
     fi
     cd "$repo" || return 1
-    out=$("$CGROUP2_VM" --timeout 400 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside 2>&1)
-    rc=$?
-    while IFS= read -r line; do
-        case $line in
-            "not ok"*) fail=$((fail + 1)); seen=1; echo "$line" ;;
-            ok*"# SKIP"*) skip=$((skip + 1)); seen=1; echo "$line" ;;
-            ok*) pass=$((pass + 1)); seen=1; echo "$line" ;;
-            *) echo "# $line" ;;
-        esac
-    done <<<"$out"
-    if [ "$seen" = 0 ] || [ "$rc" -ge 124 ]; then
-        echo "not ok - the guest ran (status $rc)"
-        fail=$((fail + 1))
-    fi
-    echo "$pass passed, $fail failed, $skip skipped"
-    [ "$fail" = 0 ]
+    . "$repo/tests/lib/guest.sh"
+    guest_run criu --timeout 400 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside
+    guest_summary
 }
 
 # ---------------------------------------------------------------------------------------------- guest side
