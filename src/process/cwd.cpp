@@ -1,9 +1,7 @@
 #include "process/cwd.hpp"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,19 +9,13 @@
 
 #include "base/error.hpp"
 #include "base/fd.hpp"
+#include "sys/syscalls.hpp"
 
 namespace ocirt::process {
 namespace {
 
-// Before Linux 5.6 (ENOSYS) only the getcwd check below stands.
-OwnedFd open_dir(const std::string& cwd) {
-    open_how how{};
-    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-    how.resolve = RESOLVE_NO_MAGICLINKS;
-    long fd = ::syscall(SYS_openat2, AT_FDCWD, cwd.c_str(), &how, sizeof how);
-    if (fd < 0 && errno == ENOSYS) fd = ::open(cwd.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    return OwnedFd(static_cast<int>(fd));
-}
+// Before Linux 5.6 only the getcwd check below stands (see sys::open_no_magiclinks).
+OwnedFd open_dir(const std::string& cwd) { return OwnedFd(sys::open_no_magiclinks(sys::real(), cwd, O_DIRECTORY)); }
 
 void make_dirs(const std::string& cwd) {
     for (size_t i = 1; i <= cwd.size(); ++i) {

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -11,21 +10,14 @@
 
 #include "base/error.hpp"
 #include "base/fd.hpp"
+#include "sys/syscalls.hpp"
 
 namespace ocirt::process {
 namespace {
 
-// The executable's path is resolved while ocirt still holds fds of its own: a path through a magic link
-// (/proc/self/fd/N/..., directly or via $PATH) could reach a directory of the host, so none is followed.
-// Before Linux 5.6 (ENOSYS) a plain open stands in. Returns -1 with errno set.
-int open_no_magic(const std::string& p) {
-    open_how how{};
-    how.flags = O_PATH | O_CLOEXEC;
-    how.resolve = RESOLVE_NO_MAGICLINKS;
-    long fd = ::syscall(SYS_openat2, AT_FDCWD, p.c_str(), &how, sizeof how);
-    if (fd < 0 && errno == ENOSYS) fd = ::open(p.c_str(), O_PATH | O_CLOEXEC);
-    return static_cast<int>(fd);
-}
+// The executable's path is resolved while ocirt still holds fds of its own: through a magic link
+// (/proc/self/fd/N/..., directly or via $PATH) it could reach a directory of the host, so none is followed.
+int open_no_magic(const std::string& p) { return sys::open_no_magiclinks(sys::real(), p, 0); }
 
 bool is_executable_file(const std::string& p) {
     OwnedFd fd(open_no_magic(p));

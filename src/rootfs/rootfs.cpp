@@ -63,11 +63,6 @@ void prepare_finish(sys::Syscalls& s, const Plan& p, Progress& done) {
     if (p.setup_dev) detail::create_devices(s, done.root.borrow(), p);
 }
 
-void prepare(sys::Syscalls& s, const Plan& p) {
-    Progress done = prepare_start(s, p);
-    prepare_finish(s, p, done);
-}
-
 void enter(sys::Syscalls& s, const Plan& p, bool no_pivot) {
     check(s.chdir(p.root.c_str()), "chdir", p.root);
     if (no_pivot)

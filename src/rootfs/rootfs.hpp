@@ -33,7 +33,6 @@ struct Progress {
 };
 Progress prepare_start(sys::Syscalls& s, const Plan& p);
 void prepare_finish(sys::Syscalls& s, const Plan& p, Progress& done);
-void prepare(sys::Syscalls& s, const Plan& p);
 
 // Child, after createContainer hooks: pivot_root into the rootfs (or chroot with no_pivot) and detach the old
 // root; then rootfsPropagation, readonlyPaths, maskedPaths and last the read-only root.

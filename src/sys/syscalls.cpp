@@ -9,6 +9,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace ocirt::sys {
 namespace {
 
@@ -63,6 +65,13 @@ public:
 Syscalls& real() {
     static RealSyscalls instance;
     return instance;
+}
+
+int open_no_magiclinks(Syscalls& s, const std::string& path, int flags) {
+    const int f = flags | O_PATH | O_CLOEXEC;
+    int fd = s.openat2(AT_FDCWD, path.c_str(), static_cast<uint64_t>(f), 0, RESOLVE_NO_MAGICLINKS);
+    if (fd < 0 && errno == ENOSYS) fd = ::open(path.c_str(), f);
+    return fd;
 }
 
 }  // namespace ocirt::sys

@@ -54,4 +54,10 @@ public:
 // The real kernel.
 Syscalls& real();
 
+// Opens path (from the cwd) following ordinary symlinks but never a magic link (/proc/self/fd/N, /proc/PID/root):
+// a path resolved while the runtime still holds fds of its own (the working directory, the executable) must not
+// reach them. O_PATH|O_CLOEXEC are added to flags. Before Linux 5.6 (ENOSYS) a plain open stands in. Returns the
+// fd, or -1 with errno set.
+int open_no_magiclinks(Syscalls& s, const std::string& path, int flags);
+
 }  // namespace ocirt::sys

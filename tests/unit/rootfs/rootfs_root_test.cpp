@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <climits>
 
+#include "prepare_all.hpp"
 #include "root_harness.hpp"
 #include "rootfs/plan.hpp"
 #include "rootfs/rootfs.hpp"
@@ -72,7 +73,7 @@ std::string run_container(const TempRootfs& t, const spec::Config& c, bool no_pi
                           const std::function<std::string()>& inside) {
     return in_mount_namespace([&] {
         auto plan = rootfs::make_plan(c, t.bundle(), false);
-        rootfs::prepare(sys::real(), plan);
+        testing::prepare(sys::real(), plan);
         rootfs::enter(sys::real(), plan, no_pivot);
         return inside();
     });
@@ -135,7 +136,7 @@ TEST_CASE("a mount destination symlinked to the host's /etc stays inside the roo
     c.mounts.push_back({"/data2/y", "tmpfs", "tmpfs", {}, {}, {}});
     std::string err = in_mount_namespace([&] {
         auto plan = rootfs::make_plan(c, t.bundle(), false);
-        rootfs::prepare(sys::real(), plan);
+        testing::prepare(sys::real(), plan);
         auto all = mounts();
         std::string e;
         e += expect(find_mount(all, "/etc/x") == nullptr && find_mount(all, "/etc/y") == nullptr,
@@ -224,7 +225,7 @@ TEST_CASE("an idmapped bind shows the mount's mapping", "[rootfs-root]") {
     CHECK(in_mount_namespace([&] {
               auto plan = rootfs::make_plan(c, t.bundle(), false);
               auto fds = rootfs::open_idmap_namespaces(plan);
-              rootfs::prepare(sys::real(), plan);
+              testing::prepare(sys::real(), plan);
               rootfs::enter(sys::real(), plan, false);
               struct stat st {};
               if (stat("/shared/f", &st) < 0) return std::string("no /shared/f");
@@ -239,7 +240,7 @@ TEST_CASE("devices bound from the host (user namespace plan)", "[rootfs-root]") 
     auto c = runc_default_config();
     CHECK(in_mount_namespace([&] {
               auto plan = rootfs::make_plan(c, t.bundle(), true);
-              rootfs::prepare(sys::real(), plan);
+              testing::prepare(sys::real(), plan);
               rootfs::enter(sys::real(), plan, false);
               auto all = mounts();
               return check_char("/dev/null", 1, 3) + check_char("/dev/tty", 5, 0) +

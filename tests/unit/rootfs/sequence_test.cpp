@@ -7,10 +7,12 @@
 #include "base/error.hpp"
 #include "rootfs/plan.hpp"
 #include "rootfs/rootfs.hpp"
+#include "prepare_all.hpp"
 
 using namespace ocirt;
 using namespace ocirt::rootfs;
 using ocirt::testing::RecordingSyscalls;
+using ocirt::testing::prepare;
 using Lines = std::vector<std::string>;
 
 namespace {
