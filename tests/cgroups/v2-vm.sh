@@ -8,10 +8,7 @@
 # Environment: OCIRT_BIN (default BUILD_DIR/src/ocirt, BUILD_DIR default build), CGROUP2_VM (the tool).
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-: "${BUILD_DIR:=build}"
-case $BUILD_DIR in /*) ;; *) BUILD_DIR=$repo/$BUILD_DIR ;; esac
-: "${OCIRT_BIN:=$BUILD_DIR/src/ocirt}"
-: "${CGROUP2_VM:=$(dirname "$repo")/shared/tools/cgroup2-vm}"  # ../shared beside the clone
+. "$repo/tests/lib/guest.sh"
 script=$repo/tests/cgroups/v2-vm.sh
 
 # ----------------------------------------------------------------------------------------------- host side
@@ -24,7 +21,6 @@ host_main() {
     cd "$repo" || return 1
     # The guest runs this host's userland: what its checks use must be installed here.
     command -v strace >/dev/null || "$repo/scripts/install-deps.sh" strace >&2
-    . "$repo/tests/lib/guest.sh"
     guest_run cgroupfs --timeout 600 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside cgroupfs
     guest_run systemd --systemd --timeout 600 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside systemd
     guest_summary
@@ -38,21 +34,6 @@ rt() { timeout -k 5 60 "$OCIRT_BIN" --root "$T/state" "$@"; }
 run_d() {
     local id=${*: -1} b=${*: -2:1}
     rt "${@:1:$#-2}" run -d -b "$b" "$id" </dev/null >"$T/$id.log" 2>&1 || { cat "$T/$id.log"; return 1; }
-}
-
-# check NAME CMD...: runs CMD in a subshell with set -e; its output is shown only on failure.
-check() {
-    local name=$1 out rc t0=$SECONDS
-    shift
-    # Not inside an `if`: there, bash would ignore set -e in the subshell too.
-    out=$( (set -e; "$@") 2>&1)
-    rc=$?
-    if [ "$rc" = 0 ]; then
-        echo "ok - $name ($((SECONDS - t0)) s)"
-    else
-        echo "not ok - $name ($((SECONDS - t0)) s)"
-        sed 's/^/#   /' <<<"$out"
-    fi
 }
 
 # bundle NAME ARGS...: a busybox bundle whose process runs ARGS, writable root, no terminal. Every process

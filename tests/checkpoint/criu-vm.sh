@@ -12,10 +12,7 @@
 # Environment: OCIRT_BIN (default BUILD_DIR/src/ocirt, BUILD_DIR default build), CGROUP2_VM (the tool).
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-: "${BUILD_DIR:=build}"
-case $BUILD_DIR in /*) ;; *) BUILD_DIR=$repo/$BUILD_DIR ;; esac
-: "${OCIRT_BIN:=$BUILD_DIR/src/ocirt}"
-: "${CGROUP2_VM:=$(dirname "$repo")/shared/tools/cgroup2-vm}"  # ../shared beside the clone
+. "$repo/tests/lib/guest.sh"
 script=$repo/tests/checkpoint/criu-vm.sh
 
 # ----------------------------------------------------------------------------------------------- host side
@@ -29,7 +26,6 @@ host_main() {
         return 0
     fi
     cd "$repo" || return 1
-    . "$repo/tests/lib/guest.sh"
     guest_run criu --timeout 400 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside
     guest_summary
 }
@@ -50,15 +46,6 @@ ms() { date +%s%3N; }
 # restore hands criu ours of the same numbers in their place. The reader (cat) writes to the log and keeps
 # no copy of the test's own stdout, so check() does not wait for it.
 to_log() { exec cat >>"$T/ctr.out" 2>/dev/null; }
-
-# check NAME CMD...: runs CMD in a subshell with set -e; its output is shown only on failure.
-check() {
-    local name=$1 out rc
-    shift
-    out=$( (set -e; "$@") 2>&1)
-    rc=$?
-    if [ "$rc" = 0 ]; then echo "ok - $name"; else echo "not ok - $name"; sed 's/^/#   /' <<<"$out"; fi
-}
 
 make_bundle() {
     local b=$T/ctr

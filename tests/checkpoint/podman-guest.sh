@@ -10,6 +10,7 @@
 # Environment: OCIRT_BIN (the runtime under test). Timings go to fd 3 as `# ...` lines.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+. "$repo/tests/lib/guest.sh"
 T=/tmp/ocirt-podman-criu
 IMAGE=localhost/ocirt-criu-busybox:latest
 NAME=ocirt-criu-counter
@@ -18,14 +19,6 @@ ms() { date +%s%3N; }
 pm() {
     timeout -k 5 120 podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/tmp" --cgroup-manager cgroupfs \
         --events-backend file --runtime "$T/ocirt" "$@"
-}
-
-check() {
-    local name=$1 out rc
-    shift
-    out=$( (set -e; "$@") 2>&1)
-    rc=$?
-    if [ "$rc" = 0 ]; then echo "ok - $name"; else echo "not ok - $name"; sed 's/^/#   /' <<<"$out"; fi
 }
 
 setup() {

@@ -1,8 +1,28 @@
 # shellcheck shell=bash
 # For the scripts whose checks run in ../shared/tools/cgroup2-vm guests (tests/cgroups/v2-vm.sh,
-# tests/checkpoint/criu-vm.sh): boot a guest, pass its result lines on and count them.
-# Needs CGROUP2_VM (the tool's path).
+# tests/checkpoint/criu-vm.sh and podman-guest.sh): the defaults they share, and on the host, boot a guest and
+# count its result lines; in the guest, run one check. Source it after setting repo (the repository's root).
+: "${BUILD_DIR:=build}"
+case $BUILD_DIR in /*) ;; *) BUILD_DIR=$repo/$BUILD_DIR ;; esac
+: "${OCIRT_BIN:=$BUILD_DIR/src/ocirt}"
+: "${CGROUP2_VM:=$(dirname "$repo")/shared/tools/cgroup2-vm}"  # ../shared beside the clone
 GUEST_PASS=0 GUEST_FAIL=0 GUEST_SKIP=0
+
+# check NAME CMD... (guest side): runs CMD in a subshell with set -e and prints `ok - NAME (N s)` or
+# `not ok - NAME (N s)` with CMD's output as `#   ` lines.
+check() {
+    local name=$1 out rc t0=$SECONDS
+    shift
+    # Not inside an `if`: there, bash would ignore set -e in the subshell too.
+    out=$( (set -e; "$@") 2>&1)
+    rc=$?
+    if [ "$rc" = 0 ]; then
+        echo "ok - $name ($((SECONDS - t0)) s)"
+    else
+        echo "not ok - $name ($((SECONDS - t0)) s)"
+        sed 's/^/#   /' <<<"$out"
+    fi
+}
 
 # guest_run NAME CGROUP2_VM_ARGS...: runs the tool with the arguments (flags, --, the command), echoes each
 # `ok - ...` / `not ok - ...` line of the guest and every other line as `# ...`, and adds them to the GUEST_*
