@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -71,10 +72,16 @@ std::vector<std::string> stdio_links(pid_t pid) {
     return out;
 }
 
+// Unix98 pty slaves: majors 136 to 143 (linux/major.h).
+bool is_pty_slave(const struct stat& st) {
+    return S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) < 144;
+}
+
 // The stdio fds the container was given from outside its mount namespace, such as the host's /dev/null that
 // conmon or a shell hands it: criu cannot reopen them inside the container, so they are dumped as external
-// files, by key, and restore passes its own fds in their place (as it does for pipes).
-std::vector<std::string> external_stdio(pid_t pid) {
+// files, by key, and restore passes its own fds in their place (as it does for pipes). With a terminal, the
+// pty slave is external too (criu_args.hpp), and restore hands criu the slave of a new pty.
+std::vector<std::string> external_stdio(pid_t pid, bool terminal) {
     std::string proc = "/proc/" + std::to_string(pid);
     std::string mountinfo = runtime::read_file(proc + "/mountinfo");
     std::vector<std::string> keys;
@@ -85,7 +92,10 @@ std::vector<std::string> external_stdio(pid_t pid) {
         // Pipes, sockets and anonymous inodes live on no mount criu looks up.
         if (link.rfind("/", 0) == 0 && ::stat((proc + "/fd/" + fd).c_str(), &st) == 0)
             mnt_id = fdinfo_mnt_id(runtime::read_file(proc + "/fdinfo/" + fd));
-        keys.push_back(mnt_id >= 0 && !has_mount_id(mountinfo, mnt_id) ? external_file_key(mnt_id, st.st_ino) : "");
+        if (terminal && mnt_id >= 0 && is_pty_slave(st))
+            keys.push_back(external_tty_key(st.st_rdev, st.st_dev));
+        else
+            keys.push_back(mnt_id >= 0 && !has_mount_id(mountinfo, mnt_id) ? external_file_key(mnt_id, st.st_ino) : "");
     }
     return keys;
 }
@@ -107,8 +117,6 @@ void checkpoint(const std::string& root, const std::string& id, const Checkpoint
     if (status != state::Status::running)
         throw Error("cannot checkpoint container \"" + id + "\": it is " + state::to_string(status));
     spec::Config cfg = spec::parse_config(dir.load_config());
-    if (cfg.process && cfg.process->terminal)
-        throw Error("cannot checkpoint container \"" + id + "\": it has a terminal (process.terminal), which ocirt cannot restore");
     OwnedFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, st.pid, 0)));
     if (!pidfd.valid() || !state::process_alive(st)) throw Error("container \"" + id + "\" is not running");
 
@@ -118,10 +126,14 @@ void checkpoint(const std::string& root, const std::string& id, const Checkpoint
                  external_namespaces(cfg)};
     if (!o.pre_dump) {
         write_file(o.image_path + "/" + kDescriptors, descriptors_json(stdio_links(st.pid)));
-        std::vector<std::string> stdio = external_stdio(st.pid);
+        std::vector<std::string> stdio = external_stdio(st.pid, cfg.process && cfg.process->terminal);
         write_file(o.image_path + "/" + kExternalStdio, descriptors_json(stdio));
         for (const auto& key : stdio)
             if (!key.empty() && std::find(t.externals.begin(), t.externals.end(), key) == t.externals.end()) t.externals.push_back(key);
+        if (!terminal_key(stdio).empty()) {
+            std::vector<ExtMount> m = terminal_dump_mounts(runtime::read_file("/proc/" + std::to_string(st.pid) + "/mountinfo"));
+            t.ext_mounts.insert(t.ext_mounts.end(), m.begin(), m.end());
+        }
     }
     if (!o.pre_dump && cfg.linux_ && cfg.linux_->resources)
         write_file(o.image_path + "/" + kResources, spec::resources_to_json(*cfg.linux_->resources));

@@ -181,16 +181,59 @@ std::vector<std::string> parse_descriptors(const std::string& json) {
 }
 
 std::vector<std::string> stdio_inherit_fds(const std::vector<std::string>& descriptors,
-                                           const std::vector<std::string>& external_keys) {
+                                           const std::vector<std::string>& external_keys, int terminal_fd) {
     std::vector<std::string> out, keys;
     for (size_t i = 0; i < descriptors.size() && i < 3; ++i) {
         std::string key = i < external_keys.size() ? external_keys[i] : "";
         if (key.empty() && descriptors[i].rfind("pipe:", 0) == 0) key = descriptors[i];
         if (key.empty() || std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
         keys.push_back(key);
-        out.push_back("fd[" + std::to_string(i) + "]:" + key);
+        if (!is_tty_key(key))
+            out.push_back("fd[" + std::to_string(i) + "]:" + key);
+        else if (terminal_fd >= 0)
+            out.push_back("fd[" + std::to_string(terminal_fd) + "]:" + key);
     }
     return out;
+}
+
+std::string external_tty_key(unsigned long rdev, unsigned long dev) {
+    // criu formats the key from the fd's stat at dump and from the image's 32-bit copies at restore: the
+    // same hex digits, devpts numbers being small.
+    char buf[64];
+    snprintf(buf, sizeof buf, "tty[%lx:%lx]", rdev, dev);
+    return buf;
+}
+
+bool is_tty_key(const std::string& key) { return key.rfind("tty[", 0) == 0; }
+
+std::string terminal_key(const std::vector<std::string>& external_keys) {
+    for (const auto& k : external_keys)
+        if (is_tty_key(k)) return k;
+    return "";
+}
+
+bool has_mount_point(const std::string& mountinfo, const std::string& path) {
+    std::istringstream in(mountinfo);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string f;
+        int n = 0;
+        while (n < 5 && fields >> f) ++n;
+        if (n == 5 && f == path) return true;
+    }
+    return false;
+}
+
+std::vector<ExtMount> terminal_dump_mounts(const std::string& mountinfo) {
+    std::vector<ExtMount> out;
+    for (const char* p : {kDevPts, kConsole})
+        if (has_mount_point(mountinfo, p)) out.emplace_back(p, p);
+    return out;
+}
+
+std::vector<ExtMount> terminal_restore_mounts(const std::string& devpts, const std::string& slave) {
+    return {{kDevPts, devpts}, {kConsole, slave}};
 }
 
 std::string external_file_key(int mnt_id, unsigned long inode) {

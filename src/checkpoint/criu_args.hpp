@@ -39,6 +39,7 @@ struct CheckpointOptions : CommonOptions {
 struct RestoreOptions : CommonOptions {
     std::string bundle = ".";
     std::string pid_file;
+    std::string console_socket;  // receives the restored terminal's new pty master
     bool detach = false;
 };
 
@@ -90,14 +91,35 @@ std::vector<std::string> cgroup_root_args(const std::string& proc_cgroup);
 std::string descriptors_json(const std::vector<std::string>& links);
 std::vector<std::string> parse_descriptors(const std::string& json);
 // --inherit-fd values for the init's stdio: ours of the same number replace the fds that were pipes, and
-// those that were files outside the container (external_keys[fd]: a host /dev/null). A key given twice (one
+// those that were files outside the container (external_keys[fd]: a host /dev/null); the terminal (a tty key)
+// becomes terminal_fd, the slave of restore's new pty (none when terminal_fd is -1). A key given twice (one
 // pipe on fds 1 and 2) is given once, with the lower fd.
 std::vector<std::string> stdio_inherit_fds(const std::vector<std::string>& descriptors,
-                                           const std::vector<std::string>& external_keys);
+                                           const std::vector<std::string>& external_keys, int terminal_fd = -1);
 
 // criu's name for a file it is told is external (--external at dump, the --inherit-fd key at restore):
 // file[MNT_ID:INODE], both in hex.
 std::string external_file_key(int mnt_id, unsigned long inode);
+// A terminal (process.terminal) is the slave of a pty whose master is outside, held by whoever got it on
+// --console-socket. criu will dump neither a slave without its master nor the container's devpts (the slave's
+// index would not exist on restore), unless both are declared external. So at dump the slave is
+// --external tty[RDEV:DEV] and the container's /dev/pts and /dev/console (create's bind of the slave) are
+// external mounts; restore mounts a devpts instance of its own, opens a pty in it, and hands criu the slave
+// under that key and the instance and slave as those mounts: the restored process's terminal is again
+// /dev/pts/N inside the container, as its controlling terminal, and the new master goes to the console socket.
+std::string external_tty_key(unsigned long rdev, unsigned long dev);
+bool is_tty_key(const std::string& key);
+// The first tty key among the external stdio keys; empty when the init had no terminal.
+std::string terminal_key(const std::vector<std::string>& external_keys);
+// Whether a mount point (as the process sees it) appears in the text of /proc/PID/mountinfo (its fifth field).
+bool has_mount_point(const std::string& mountinfo, const std::string& path);
+// At dump: the terminal's mounts (kDevPts, kConsole) that the container has, marked external by destination.
+inline constexpr const char* kDevPts = "/dev/pts";
+inline constexpr const char* kConsole = "/dev/console";
+std::vector<ExtMount> terminal_dump_mounts(const std::string& mountinfo);
+// At restore: the devpts instance and the slave (host paths) bound in their place.
+std::vector<ExtMount> terminal_restore_mounts(const std::string& devpts, const std::string& slave);
+
 // The mnt_id of /proc/PID/fdinfo/N; -1 when it has none.
 int fdinfo_mnt_id(const std::string& fdinfo);
 // Whether the mount id appears in the text of /proc/PID/mountinfo (its first field).

@@ -17,7 +17,9 @@
 #include "checkpoint/checkpoint.hpp"
 #include "checkpoint/criu_process.hpp"
 #include "checkpoint/files.hpp"
+#include "checkpoint/terminal.hpp"
 #include "namespaces/namespaces.hpp"
+#include "process/terminal.hpp"
 #include "runtime/create.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/lifecycle.hpp"
@@ -144,21 +146,44 @@ void raise_hook_error(const Restored& r) {
     if (::access(path.c_str(), F_OK) == 0) throw Error(runtime::read_file(path));
 }
 
-void run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& o, const std::string& pid_file) {
+// The init's stdio as the checkpoint recorded it: descriptors.json, and the criu keys of those that were
+// external (files outside the container, the terminal). Images from before ocirt recorded the keys have none.
+struct Stdio {
+    std::vector<std::string> descriptors, external;
+};
+
+Stdio read_stdio(const std::string& image_path) {
+    Stdio s;
+    s.descriptors = parse_descriptors(runtime::read_file(image_path + "/" + kDescriptors));
+    std::string ext_path = image_path + "/" + kExternalStdio;
+    if (::access(ext_path.c_str(), F_OK) == 0) s.external = parse_descriptors(runtime::read_file(ext_path));
+    return s;
+}
+
+// Runs criu restore; returns the new pty's master when the container has a terminal.
+OwnedFd run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& o, const Stdio& stdio,
+                    const std::string& pid_file) {
     const spec::Config& cfg = p.config;
-    std::vector<std::string> descriptors = parse_descriptors(runtime::read_file(o.image_path + "/" + kDescriptors));
-    // Images from before ocirt recorded external stdio have none.
-    std::string ext_path = o.image_path + "/" + kExternalStdio;
-    std::vector<std::string> external = ::access(ext_path.c_str(), F_OK) == 0 ? parse_descriptors(runtime::read_file(ext_path)) : std::vector<std::string>{};
     Joins joins = plan_joins(*cfg.linux_);
     if (!o.work_path.empty()) make_dir(o.work_path);
     // As create does: a rootfs made afresh for the restore (Podman's --import) lacks the mount points.
     rootfs::create_mount_points(sys::real(), p.rootfs);
     RootBind root(real_path(p.rootfs.root), r.dir.path() + "/criu-root");
-    RestoreTarget t{root.path(), pid_file, restore_ext_mounts(cfg), stdio_inherit_fds(descriptors, external), joins.join_ns};
-    t.inherit_fds.insert(t.inherit_fds.end(), joins.inherit_fds.begin(), joins.inherit_fds.end());
     std::vector<BorrowedFd> pass;
     for (const auto& fd : joins.fds) pass.push_back(fd.borrow());
+    std::unique_ptr<RestoreTerminal> term;
+    if (cfg.process->terminal) {
+        term = std::make_unique<RestoreTerminal>(r.dir.path() + "/criu-devpts", cfg);
+        pass.push_back(term->slave());
+    }
+    int terminal_fd = term ? 3 + static_cast<int>(joins.fds.size()) : -1;
+    RestoreTarget t{root.path(), pid_file, restore_ext_mounts(cfg),
+                    stdio_inherit_fds(stdio.descriptors, stdio.external, terminal_fd), joins.join_ns};
+    t.inherit_fds.insert(t.inherit_fds.end(), joins.inherit_fds.begin(), joins.inherit_fds.end());
+    if (term) {
+        std::vector<ExtMount> m = term->ext_mounts();
+        t.ext_mounts.insert(t.ext_mounts.end(), m.begin(), m.end());
+    }
     std::string log = (o.work_path.empty() ? o.image_path : o.work_path) + "/restore.log";
     CriuRun run{o.criu, {}, log, pass, r.cgroup.get(), {}};
     if (has_restore_hooks(cfg)) {
@@ -172,6 +197,19 @@ void run_restore(Restored& r, const runtime::Prepared& p, const RestoreOptions& 
         raise_hook_error(r);
         throw;
     }
+    return term ? term->take_master() : OwnedFd();
+}
+
+// A terminal is restored only into a config that has one, from images that recorded it; and like runc, a
+// detached restore needs somewhere to send its master.
+void check_terminal(const spec::Config& cfg, const RestoreOptions& o, const Stdio& stdio) {
+    bool recorded = !terminal_key(stdio.external).empty();
+    if (cfg.process->terminal && !recorded)
+        throw Error("restore: process.terminal is true but the checkpoint recorded no terminal on the process's stdio");
+    if (!cfg.process->terminal && recorded)
+        throw Error("restore: the checkpointed process had a terminal but process.terminal is false");
+    if (cfg.process->terminal && o.detach && o.console_socket.empty())
+        throw Error("restore: process.terminal with --detach needs --console-socket to send the new terminal to");
 }
 
 // The resources recorded at the checkpoint win over the bundle's: they are what the processes ran with,
@@ -198,8 +236,12 @@ int restore(const std::string& root, const std::string& id, const RestoreOptions
     runtime::Prepared p = runtime::prepare_bundle(o.bundle);
     take_checkpoint_resources(p, o.image_path);
     const spec::Config& cfg = p.config;
-    if (cfg.process->terminal)
-        throw Error("restore: process.terminal is not supported (criu hands the terminal over only through its RPC)");
+    Stdio stdio = read_stdio(o.image_path);
+    check_terminal(cfg, o, stdio);
+    // Connected first, as create does: a socket nobody listens on fails the restore before anything is made.
+    OwnedFd console_socket;
+    if (cfg.process->terminal && !o.console_socket.empty())
+        console_socket = process::connect_console_socket(o.console_socket);
     Restored r{state::StateDir::create(root, id), {}, nullptr, {}};
     Undo undo(r);
     r.st.id = id;
@@ -218,7 +260,7 @@ int restore(const std::string& root, const std::string& id, const RestoreOptions
     r.st.cgroup = r.cgroup->saved_path();
 
     std::string pid_file = r.dir.path() + "/criu.pid";
-    run_restore(r, p, o, pid_file);
+    OwnedFd master = run_restore(r, p, o, stdio, pid_file);
     r.st.pid = read_pid(pid_file);
     ::unlink(pid_file.c_str());
     r.pidfd = OwnedFd(static_cast<int>(::syscall(SYS_pidfd_open, r.st.pid, 0)));
@@ -227,6 +269,11 @@ int restore(const std::string& root, const std::string& id, const RestoreOptions
     r.dir.save_config(p.config_json);
     r.dir.save(r.st);
     if (!o.pid_file.empty()) runtime::write_pid_file(o.pid_file, r.st.pid);
+    // The same message as create sends; without a socket, the master stays here for supervise() to relay.
+    if (console_socket.valid()) {
+        process::send_fd(console_socket.borrow(), master.borrow(), "/dev/ptmx");
+        master.reset();
+    }
     undo.commit();
     // As after `start` (runtime.md step 9): a failing poststart hook is an error and stops the container;
     // `delete` then runs the poststop hooks.
@@ -240,7 +287,7 @@ int restore(const std::string& root, const std::string& id, const RestoreOptions
     }
     if (o.detach) return 0;
     // criu made the init our child (--restore-sibling): we wait for it as `run` does.
-    int code = runtime::supervise(r.st.pid, r.pidfd.borrow(), BorrowedFd(-1));
+    int code = runtime::supervise(r.st.pid, r.pidfd.borrow(), master.borrow());
     runtime::destroy(r.dir, r.st);
     return code;
 }

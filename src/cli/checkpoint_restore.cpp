@@ -64,7 +64,7 @@ void register_checkpoint_restore(Registry& r, const GlobalOptions& g) {
 
     struct RestoreArgs {
         checkpoint::RestoreOptions o;
-        std::string id, console_socket;
+        std::string id;
         bool no_subreaper = false, no_pivot = false;
     };
     auto rs = std::make_shared<RestoreArgs>();
@@ -73,9 +73,8 @@ void register_checkpoint_restore(Registry& r, const GlobalOptions& g) {
         .option("-b,--bundle", rs->o.bundle, "path to the bundle (default .)")
         .option("--pid-file", rs->o.pid_file, "file to write the restored process's pid to")
         .option("--empty-ns", rs->o.empty_ns, "namespace to make but not restore (network)")
-        // A restored container has no terminal (refused), so there is nothing to send on the socket; and
         // criu makes the init our child and enters the root itself, so a subreaper and pivot_root do not apply.
-        .option("--console-socket", rs->console_socket, "accepted for runc compatibility (no terminal is restored)")
+        .option("--console-socket", rs->o.console_socket, "unix socket that receives the restored terminal's pty master")
         .flag("--no-subreaper", rs->no_subreaper, "accepted for runc compatibility (the init is our child)")
         .flag("--no-pivot", rs->no_pivot, "accepted for runc compatibility (criu enters the root)")
         .flag("-d,--detach", rs->o.detach, "detach from the restored container")

@@ -32,26 +32,29 @@ void send_fd(BorrowedFd sock, BorrowedFd fd, const std::string& payload) {
     if (sys::send_with_fd(sock, &iov, 1, fd) < 0) throw Error(errno, "sendmsg", "console socket");
 }
 
-Pty open_pty(BorrowedFd console_socket, const std::optional<spec::ConsoleSize>& size) {
-    // /dev/ptmx was set up by rootfs to reach the container's own devpts instance.
-    OwnedFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (!master.valid()) throw Error(errno, "open", "/dev/ptmx").context("process.terminal");
+Pty make_pty(const std::string& ptmx) {
+    OwnedFd master(::open(ptmx.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!master.valid()) throw Error(errno, "open", ptmx).context("process.terminal");
     check(::unlockpt(master.get()), "unlockpt");
     // TIOCGPTPEER opens the slave through the master, never through a path the container could swap.
     OwnedFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!slave.valid()) throw Error(errno, "ioctl(TIOCGPTPEER)").context("process.terminal");
+    return Pty{std::move(master), std::move(slave)};
+}
+
+Pty open_pty(BorrowedFd console_socket, const std::optional<spec::ConsoleSize>& size) {
+    // /dev/ptmx was set up by rootfs to reach the container's own devpts instance.
+    Pty p = make_pty("/dev/ptmx");
     if (size) {
         winsize ws{};
         ws.ws_row = static_cast<unsigned short>(size->height);
         ws.ws_col = static_cast<unsigned short>(size->width);
-        check(::ioctl(slave.get(), TIOCSWINSZ, &ws), "ioctl(TIOCSWINSZ)", "process.consoleSize");
+        check(::ioctl(p.slave.get(), TIOCSWINSZ, &ws), "ioctl(TIOCSWINSZ)", "process.consoleSize");
     }
-    Pty p;
-    p.slave = std::move(slave);
-    if (console_socket.valid())
-        send_fd(console_socket, master.borrow(), "/dev/ptmx");
-    else
-        p.master = std::move(master);
+    if (console_socket.valid()) {
+        send_fd(console_socket, p.master.borrow(), "/dev/ptmx");
+        p.master.reset();
+    }
     return p;
 }
 

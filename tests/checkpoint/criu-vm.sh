@@ -4,7 +4,10 @@
 # container (busybox sh printing 1, 2, 3... to a pipe, the host's /dev/null on stdin and stderr) is
 # checkpointed, restored and must go on counting from where it stopped; --leave-running leaves it running; the
 # restored container answers state, kill and delete; images restore into a fresh copy of the rootfs that lacks
-# the bind mounts' destinations. Podman then checkpoints and restores its own container through ocirt
+# the bind mounts' destinations. A container with a terminal (its pty master held by a console-socket receiver,
+# as conmon holds it) is checkpointed and restored with a new pty whose master goes to a second receiver: it
+# goes on counting the lines typed into the new master, with the new pty as its controlling terminal, and a
+# foreground restore relays the new terminal to its own stdio. Podman then checkpoints and restores its own container through ocirt
 # (podman-guest.sh, in the same boot).
 # The host runs the guest once and ends with `N passed, M failed, K skipped`; each case prints `ok - NAME`,
 # `not ok - NAME` or `ok - NAME # SKIP why`, and the time each checkpoint and restore took as `# ...` lines.
@@ -78,6 +81,12 @@ make_bundle() {
     ln -sfn "$T/rootfs-fresh" "$T/hookfail/rootfs"
     jq '.hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", "echo no network for you >&2; exit 3"]}]' \
         "$T/fresh/config.json" >"$T/hookfail/config.json"
+    # A terminal container that counts the lines typed at it and names its terminal; it stops at "exit".
+    mkdir -p "$T/tty"
+    ln -sfn "$T/rootfs" "$T/tty/rootfs"
+    jq '.process.terminal=true | .linux.cgroupsPath="/ocirt-criu/tty"
+        | .process.args=["sh","-c","i=0; while read -r l; do [ \"$l\" = exit ] && exit 7; i=$((i+1)); echo \"n=$i l=$l tty=$(tty)\"; done"]' \
+        "$b/config.json" >"$T/tty/config.json"
     mkdir -p "$T/postfail"
     ln -sfn "$T/rootfs-fresh" "$T/postfail/rootfs"
     jq '.hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", "exit 4"]}]' \
@@ -218,8 +227,97 @@ t_poststart_fails() {
     [ ! -e "$T/state/postfail" ] && [ ! -e "$CG/fresh" ]
 }
 
+# ---------------------------------------------------------------------------- terminal (console socket)
+# receiver NAME: starts tests/checkpoint/console-receiver.py on $T/NAME/sock (output in $T/NAME/out, input
+# through the fifo $T/NAME/in) and waits until it listens. Its stdio is not the test's, so check() does not
+# wait for it; cleanup kills it.
+receiver() {
+    local d=$T/$1
+    mkdir -p "$d"
+    python3 "$repo/tests/checkpoint/console-receiver.py" "$d/sock" "$d" </dev/null >"$d/log" 2>&1 &
+    echo $! >"$d/pid"
+    for _ in $(seq 50); do [ -S "$d/sock" ] && return 0; sleep 0.1; done
+    echo "receiver $1 did not start: $(cat "$d/log")"
+    return 1
+}
+
+# wait_line FILE TEXT: waits until FILE has a line containing TEXT (at most ~10 s).
+wait_line() {
+    for _ in $(seq 50); do grep -qF "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
+    echo "no '$2' in $1:"; cat -A "$1"
+    return 1
+}
+
+t_tty_run() {
+    local pid
+    receiver tty1
+    rt_logged run -d --console-socket "$T/tty1/sock" -b "$T/tty" tty </dev/null >/dev/null 2>&1 || show_log
+    printf 'a\nb\n' >"$T/tty1/in"
+    wait_line "$T/tty1/out" "n=2 l=b tty=/dev/pts/0"
+    pid=$(rt state tty | jq .pid)
+    stat -L -c %d "/proc/$pid/fd/0" >"$T/tty-devpts-before"
+}
+
+t_tty_checkpoint() {
+    local t0
+    t0=$(ms)
+    rt checkpoint --image-path "$T/timg" tty
+    echo "# checkpoint with a terminal: $(($(ms) - t0)) ms" >&3
+    if out=$(rt state tty 2>&1); then echo "state still answers: $out"; return 1; fi
+    # The slave was recorded by its criu key on the three stdio fds.
+    jq -e '(.[0] | startswith("tty[")) and .[1] == .[0] and .[2] == .[0]' "$T/timg/ocirt-external-stdio.json" >/dev/null
+    # The first receiver's master hung up with the container gone.
+    for _ in $(seq 50); do kill -0 "$(cat "$T/tty1/pid")" 2>/dev/null || return 0; sleep 0.1; done
+    echo "the first receiver still runs"; return 1
+}
+
+t_tty_needs_socket() {
+    if out=$(rt restore -d --image-path "$T/timg" -b "$T/tty" tty 2>&1 </dev/null); then echo "restore succeeded"; return 1; fi
+    echo "$out"
+    grep -q 'needs --console-socket' <<<"$out" && [ "$(grep -c . <<<"$out")" = 1 ]
+    [ ! -e "$T/state/tty" ] && [ ! -e "$CG/tty" ]
+}
+
+t_tty_restore() {
+    local t0 pid ptn stat
+    receiver tty2
+    t0=$(ms)
+    rt_logged restore -d --console-socket "$T/tty2/sock" --image-path "$T/timg" -b "$T/tty" tty </dev/null >/dev/null 2>&1 || show_log
+    echo "# restore with a terminal: $(($(ms) - t0)) ms" >&3
+    [ "$(state_of tty)" = running ]
+    printf 'c\n' >"$T/tty2/in"
+    # Counting on from 2, on the new pty: /dev/pts/N of the devpts instance restore mounted.
+    ptn=$(cat "$T/tty2/ptn")
+    wait_line "$T/tty2/out" "n=3 l=c tty=/dev/pts/$ptn"
+    pid=$(rt state tty | jq .pid)
+    # /proc/PID/stat: session, tty_nr (the controlling terminal, 136:N encoded) and its foreground group.
+    read -r -a stat <"/proc/$pid/stat"
+    [ "${stat[5]}" = "$pid" ] || { echo "session ${stat[5]}, not $pid"; return 1; }
+    [ "${stat[6]}" = $((136 * 256 + ptn)) ] || { echo "tty_nr ${stat[6]}, pts $ptn"; return 1; }
+    [ "${stat[7]}" = "$pid" ] || { echo "foreground group ${stat[7]}, not $pid"; return 1; }
+    [ "$(stat -L -c %d "/proc/$pid/fd/0")" != "$(cat "$T/tty-devpts-before")" ] || { echo "the same devpts as before"; return 1; }
+    # /dev/console in the container is the new slave too.
+    [ "$(stat -L -c %d:%i "/proc/$pid/root/dev/console")" = "$(stat -L -c %d:%i "/proc/$pid/fd/0")" ] ||
+        { echo "/dev/console is not the terminal"; return 1; }
+    # The restore's own devpts mount point is gone from the state directory.
+    [ ! -e "$T/state/tty/criu-devpts" ] || { echo "criu-devpts left in the state directory"; return 1; }
+}
+
+t_tty_foreground() {
+    local rc=0
+    rt kill tty KILL
+    for _ in $(seq 50); do [ "$(state_of tty)" = stopped ] && break; sleep 0.1; done
+    rt delete tty
+    # Without a console socket, restore keeps the master and relays it to its stdio, as run does.
+    printf 'd\nexit\n' | rt restore --image-path "$T/timg" -b "$T/tty" tty >"$T/tty-fg.out" 2>&1 || rc=$?
+    [ "$rc" = 7 ] || { echo "status $rc:"; cat -A "$T/tty-fg.out"; return 1; }
+    grep -q "n=3 l=d tty=/dev/pts/" "$T/tty-fg.out" || { cat -A "$T/tty-fg.out"; return 1; }
+    [ ! -e "$T/state/tty" ] && [ ! -e "$CG/tty" ]
+}
+
 cleanup() {
-    local id
+    local id p
+    for p in "$T"/tty*/pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done
     for id in $(rt list -q 2>/dev/null); do rt delete --force "$id" >/dev/null 2>&1; done
     rmdir "$CG" 2>/dev/null
     rm -rf "$T"
@@ -243,6 +341,11 @@ guest_main() {
     check "restore from images criu cannot use: one error line, nothing left behind" t_bad_images
     check "restore with a prestart hook that fails: the hook's error on one line, nothing left behind" t_hook_fails
     check "restore with a poststart hook that fails: its error, the container stopped (as after start), delete cleans up" t_poststart_fails
+    check "a terminal container runs with its master sent to a console-socket receiver and counts the lines typed" t_tty_run
+    check "checkpoint of the terminal container: the pty slave recorded as external, the receiver's master hangs up" t_tty_checkpoint
+    check "restore -d of a terminal without --console-socket: one error line, nothing left behind" t_tty_needs_socket
+    check "restore -d --console-socket: a new pty, its master sent to a second receiver; counting goes on from typed input; session, controlling terminal, foreground group, /dev/console" t_tty_restore
+    check "foreground restore of a terminal without a socket: the master relayed to its stdio, the exit status returned" t_tty_foreground
     OCIRT_BIN=$OCIRT_BIN bash "$repo/tests/checkpoint/podman-guest.sh"
 }
 

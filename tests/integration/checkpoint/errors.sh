@@ -108,6 +108,37 @@ test_restore_criu_missing() {
     assert_fails rt state "$id"
 }
 
+# images_with_terminal DIR: what checkpoint records of an init whose stdio was a pty slave (no criu images).
+images_with_terminal() {
+    mkdir -p "$1"
+    echo '["/dev/pts/0","/dev/pts/0","/dev/pts/0"]' > "$1/descriptors.json"
+    echo '["tty[8800:26]","tty[8800:26]","tty[8800:26]"]' > "$1/ocirt-external-stdio.json"
+}
+
+test_restore_terminal_refused() {
+    requires_cmd restore
+    local b id err
+    b=$(new_bundle rsttty sleep 60)
+    id=$(new_id rsttty)
+    images_with_terminal "$IT_TMP/timg"
+    cfg "$b" '.linux.cgroupsPath = "/ocirt-test/" + $id | .process.terminal = true' --arg id "$id"
+    # Detached, the new terminal's master has nowhere to go (runc refuses this too).
+    err=$(one_error_line rt restore -d -b "$b" --image-path "$IT_TMP/timg" "$id")
+    assert_contains "$err" "needs --console-socket"
+    # A socket nobody listens on.
+    err=$(one_error_line rt restore -d --console-socket "$IT_TMP/no-such.sock" -b "$b" --image-path "$IT_TMP/timg" "$id")
+    assert_contains "$err" "--console-socket"
+    # A config whose process.terminal does not match the checkpoint, either way.
+    cfg "$b" '.process.terminal = false'
+    err=$(one_error_line rt restore -d -b "$b" --image-path "$IT_TMP/timg" "$id")
+    assert_contains "$err" "process.terminal is false"
+    cfg "$b" '.process.terminal = true'
+    echo '["","",""]' > "$IT_TMP/timg/ocirt-external-stdio.json"
+    err=$(one_error_line rt restore -d --console-socket "$IT_TMP/no-such.sock" -b "$b" --image-path "$IT_TMP/timg" "$id")
+    assert_contains "$err" "recorded no terminal"
+    assert_fails rt state "$id"
+}
+
 test_delete_force_gone() {
     requires_cmd delete
     # What Podman does after a checkpoint, which removed the container (runc's behaviour).
@@ -122,4 +153,5 @@ run_test "checkpoint with this host's criu, which fails here: one line, the cont
 run_test "checkpoint without a criu binary: one line naming it, the container unchanged" test_checkpoint_criu_missing
 run_test "checkpoint flags criu cannot take: one line naming the flag, the container unchanged" test_checkpoint_bad_flags
 run_test "restore without a criu binary: one line, no state or cgroup left" test_restore_criu_missing
+run_test "restore of a terminal: -d without --console-socket, a dead socket, process.terminal not as checkpointed: one line each, nothing left" test_restore_terminal_refused
 finish

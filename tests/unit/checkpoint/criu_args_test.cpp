@@ -157,6 +157,35 @@ TEST_CASE("external files: criu's key, the mount id of an fd, whether a mount is
     CHECK_FALSE(has_mount_id("", 1));
 }
 
+TEST_CASE("a terminal: the slave's key, inherited as the new pty's slave; no slave to give, no key") {
+    // /dev/pts/0 (136:0, glibc's dev_t) of a devpts instance numbered 0:38.
+    std::string key = external_tty_key(0x8800, 0x26);
+    CHECK(key == "tty[8800:26]");
+    CHECK(is_tty_key(key));
+    CHECK_FALSE(is_tty_key("file[18:5]"));
+    CHECK(terminal_key({"", "file[18:5]", key}) == key);
+    CHECK(terminal_key({"file[18:5]", "", ""}).empty());
+    std::vector<std::string> pts{"/dev/pts/0", "/dev/pts/0", "/dev/pts/0"};
+    CHECK(stdio_inherit_fds(pts, {key, key, key}, 5) == Args{"fd[5]:" + key});
+    CHECK(stdio_inherit_fds(pts, {key, key, key}).empty());
+    // A terminal on stdin and stdout, a pipe on stderr.
+    CHECK(stdio_inherit_fds({"/dev/pts/0", "/dev/pts/0", "pipe:[7]"}, {key, key, ""}, 4) ==
+          Args{"fd[4]:" + key, "fd[2]:pipe:[7]"});
+}
+
+TEST_CASE("a terminal's mounts: external by destination at dump when the container has them, ours at restore") {
+    std::string mi = "21 1 0:20 / / rw - overlay overlay rw\n"
+                     "59 21 0:38 / /dev/pts rw,nosuid,noexec - devpts devpts rw,gid=5,mode=620,ptmxmode=666\n"
+                     "53 21 0:38 /0 /dev/console rw,nosuid,noexec - devpts devpts rw,gid=5,mode=620,ptmxmode=666\n";
+    CHECK(has_mount_point(mi, "/dev/pts"));
+    CHECK_FALSE(has_mount_point(mi, "/dev"));
+    CHECK_FALSE(has_mount_point("59 21 0:38 /", "/"));
+    CHECK(terminal_dump_mounts(mi) == std::vector<ExtMount>{{"/dev/pts", "/dev/pts"}, {"/dev/console", "/dev/console"}});
+    CHECK(terminal_dump_mounts("21 1 0:20 / / rw - overlay overlay rw\n").empty());
+    CHECK(terminal_restore_mounts("/run/ocirt/c/criu-devpts", "/run/ocirt/c/criu-devpts/0") ==
+          std::vector<ExtMount>{{"/dev/pts", "/run/ocirt/c/criu-devpts"}, {"/dev/console", "/run/ocirt/c/criu-devpts/0"}});
+}
+
 TEST_CASE("the reason of a failure: the first error that is not from criu's kernel probes") {
     std::string log =
         "(00.01) Error (criu/tun.c:85): tun: Unable to create tun: No such file or directory\n"
