@@ -1,19 +1,24 @@
 #!/bin/bash
-# bench/bench.sh [-n RUNS] [-r RSS_RUNS] [RUNTIME...]: time `RUNTIME run` of one busybox /bin/true bundle
-# for ocirt, crun and runc side by side (the same bundle, the runtimes alternating run after run), print the
-# median, mean and spread of the wall-clock time of each, the ratios between them, and the peak RSS of each
+# bench/bench.sh [-n RUNS] [-r RSS_RUNS] [-g GAP_MS] [RUNTIME...]: time `RUNTIME run` of one busybox /bin/true
+# bundle for ocirt, crun and runc side by side (the same bundle, the runtimes alternating run after run), print
+# the median, mean and spread of the wall-clock time of each, the ratios between them, and the peak RSS of each
 # runtime's process (/usr/bin/time -v, the largest of RSS_RUNS runs).
+# -g sleeps GAP_MS before each run. Back to back, one runtime's cgroup migration leaves the kernel's
+# threadgroup lock in its fast state for the next start, so every runtime skips the RCU grace period a
+# migration waits for on a quiet host (9-17 ms here); with -g 300 each start is timed as a lone start.
 # RUNTIME arguments are paths or names; default: build/src/ocirt (BUILD_DIR), crun, runc. Needs root.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=50
 rss_runs=5
-while getopts "n:r:h" o; do
+gap_ms=0
+while getopts "n:r:g:h" o; do
     case $o in
         n) runs=$OPTARG ;;
         r) rss_runs=$OPTARG ;;
-        *) sed -n '2,6p' "$0"; exit 2 ;;
+        g) gap_ms=$OPTARG ;;
+        *) sed -n '2,9p' "$0"; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -107,12 +112,14 @@ for r in "$@"; do
 done
 [ ${#names[@]} -gt 0 ] || { echo "bench.sh: no runtime could run the bundle" >&2; exit 1; }
 
-echo "# $runs runs each, alternating; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $runs runs each, alternating, ${gap_ms} ms apart; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- wall-clock time of `run`, alternating runtimes
+gap_s=$(awk -v g="$gap_ms" 'BEGIN { print g / 1000 }')
 declare -A times=()
 for ((i = 1; i <= runs; i++)); do
     for name in "${names[@]}"; do
+        [ "$gap_ms" = 0 ] || sleep "$gap_s"
         t0=$EPOCHREALTIME
         "${rt_path[$name]}" --root "$T/root-$name" run -b "$B" "b$i" > /dev/null 2>&1 < /dev/null || {
             echo "# $name: run $i failed" >&2

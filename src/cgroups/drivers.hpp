@@ -50,6 +50,9 @@ Saved decode_saved(const std::string& text);
 // ancestor of dir or dir itself). Parents still holding other cgroups stay.
 void remove_created(const std::string& dir, const std::string& top);
 
+// dir opened for CLONE_INTO_CGROUP (O_PATH is enough for clone3).
+OwnedFd open_clone_into(const std::string& dir);
+
 // Signals every process in d and below.
 void signal_procs(const Dir& d, int sig);
 // SIGKILLs what is in d until it is empty (a fork can race a single pass), or throws after timeout_ms.

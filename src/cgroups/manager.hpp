@@ -13,6 +13,23 @@
 
 namespace ocirt::cgroups {
 
+// How a new process gets into the container's cgroup without anyone migrating it: moving another process
+// takes the kernel's global threadgroup lock for writing, which waits for an RCU grace period (9-17 ms
+// measured here on cgroup v1, the slowest step of a start). A process that writes "0" to a v1 `tasks` file
+// moves only itself and skips that lock; CLONE_INTO_CGROUP places a child in a v2 directory at fork.
+struct Entry {
+    struct Tasks {
+        OwnedFd fd;  // opened for writing by the runtime: the kernel checks the opener's credentials
+        std::string path;
+    };
+    OwnedFd clone_into;        // a v2 directory for CLONE_INTO_CGROUP, or none
+    std::vector<Tasks> tasks;  // v1 `tasks` files the new process writes "0" to, before anything else
+    bool cloned = false;       // set by the caller once the clone into clone_into succeeded
+};
+
+// Child side of Entry: moves the calling (single-threaded) process through each tasks file, then closes them.
+void enter_self(Entry& e);
+
 struct Options {
     std::string cgroups_path;  // linux.cgroupsPath as given (may be empty: a default path is chosen)
     std::string id;            // container id (for the default path and systemd unit names)
@@ -20,7 +37,7 @@ struct Options {
     bool rootless = false;     // not root: failures to create are tolerated when no resources are asked for
 };
 
-// The order the runtime uses: make_manager, create, add_process(init pid), apply(resources_for(linux)),
+// The order the runtime uses: make_manager, create, apply(resources_for(linux)), entry(), clone, add_process,
 // then saved_path() into state.json (it records the parents create() made, so call it after create). The
 // systemd driver makes its scope in add_process (a scope needs a pid), so host_path() is known from then.
 class Manager {
@@ -31,11 +48,11 @@ public:
     virtual std::string saved_path() const = 0;
     // Creates the cgroup(s); an existing one is reused (a pod's parent, a restarted container).
     virtual void create() = 0;
-    // Moves pid (and not its threads' siblings elsewhere) into the container's cgroup(s).
-    virtual void add_process(pid_t pid) = 0;
-    // A cgroup v2 directory the container process can be cloned straight into (CLONE_INTO_CGROUP: no
-    // migration, whose RCU grace period is the slowest step of a start), or none where it cannot.
-    virtual OwnedFd clone_into() const { return OwnedFd(); }
+    // Moves pid into the container's cgroup(s), except where `placed` (this manager's entry(), used for
+    // pid) put it already.
+    virtual void add_process(pid_t pid, const Entry& placed = {}) = 0;
+    // The ways in for a process about to be cloned (empty where the driver has none: systemd moves pids).
+    virtual Entry entry() const { return {}; }
     // Writes every resource in r; a resource the host cannot provide is an Error naming the field.
     virtual void apply(const spec::Resources& r) = 0;
     virtual void freeze(bool frozen) = 0;

@@ -24,7 +24,10 @@ public:
     // A scope needs its first pid: the unit is started in add_process. Here only check that it can be.
     void create() override { bus(); }
 
-    void add_process(pid_t pid) override {
+    // A running scope (exec) is entered like its cgroupfs directories; a new one only through systemd.
+    Entry entry() const override { return started_ ? inner_->entry() : Entry{}; }
+
+    void add_process(pid_t pid, const Entry& placed) override {
         if (!started_) {
             std::vector<systemd::Property> props = {
                 {"Description", std::string("ocirt container ") + unit_},
@@ -45,7 +48,7 @@ public:
             // systemd made the scope's directory in the hierarchies it manages; the others need one too.
             inner_->create();
         }
-        inner_->add_process(pid);
+        inner_->add_process(pid, placed);
         if (pending_) inner_->apply(*std::exchange(pending_, std::nullopt));
     }
 

@@ -1,5 +1,8 @@
 // The cgroupfs v1 driver: the container has one directory per mounted hierarchy (and one in the empty v2 tree
 // of a hybrid host, which systemd-style tools and the cgroup namespace expect to see).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <string>
@@ -34,8 +37,27 @@ public:
         }
     }
 
-    void add_process(pid_t pid) override {
-        for (const auto& [key, dir] : dirs_) Dir(dir).write("cgroup.procs", std::to_string(pid), "cgroup " + key);
+    // The v1 hierarchies through their tasks files, the v2 tree of a hybrid host by CLONE_INTO_CGROUP.
+    Entry entry() const override {
+        Entry e;
+        for (const auto& [key, dir] : dirs_) {
+            if (key.empty()) {
+                e.clone_into = open_clone_into(dir);
+                continue;
+            }
+            std::string path = Dir(dir).file("tasks");
+            OwnedFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+            if (!fd.valid()) throw Error(errno, "open", path).context("cgroup " + key);
+            e.tasks.push_back({std::move(fd), std::move(path)});
+        }
+        return e;
+    }
+
+    void add_process(pid_t pid, const Entry& placed) override {
+        for (const auto& [key, dir] : dirs_) {
+            if (key.empty() ? placed.cloned : !placed.tasks.empty()) continue;
+            Dir(dir).write("cgroup.procs", std::to_string(pid), "cgroup " + key);
+        }
     }
 
     void apply(const spec::Resources& r) override;

@@ -65,13 +65,14 @@ public:
         }
     }
 
-    void add_process(pid_t pid) override {
-        if (!dir_.empty()) dir_.write("cgroup.procs", std::to_string(pid), "cgroup " + dir_.path());
+    void add_process(pid_t pid, const Entry& placed) override {
+        if (!dir_.empty() && !placed.cloned) dir_.write("cgroup.procs", std::to_string(pid), "cgroup " + dir_.path());
     }
 
-    OwnedFd clone_into() const override {
-        if (dir_.empty()) return OwnedFd();
-        return OwnedFd(::open(dir_.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    Entry entry() const override {
+        Entry e;
+        if (!dir_.empty()) e.clone_into = open_clone_into(dir_.path());
+        return e;
     }
 
     void apply(const spec::Resources& r) override;

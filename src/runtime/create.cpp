@@ -61,21 +61,6 @@ private:
     bool committed_ = false;
 };
 
-// Straight into the cgroup where the kernel allows it (cgroup v2, Linux 5.7); a refusal there (a kernel
-// without it, a cgroup that cannot take processes directly) falls back to moving the child afterwards.
-sys::CloneResult clone_child(Created& c) {
-    if (OwnedFd into = c.cgroup->clone_into(); into.valid()) {
-        try {
-            sys::CloneResult r = sys::clone_process(c.prepared.ns.clone_flags, into.get());
-            c.born_in_cgroup = true;
-            return r;
-        } catch (const Error& e) {
-            log::debug(std::string("CLONE_INTO_CGROUP refused, moving the process instead: ") + e.what());
-        }
-    }
-    return sys::clone_process(c.prepared.ns.clone_flags);
-}
-
 // Kubernetes pods with user namespaces: a container joins the pod's user namespace by path and gets a pid
 // namespace of its own, which must belong to that user namespace (its root could not mount /proc otherwise).
 // Only a process inside the user namespace can create it, and joining would cost the runtime its host
@@ -124,9 +109,9 @@ sys::CloneResult clone_in_user(Created& c, std::vector<OwnedFd>& join_fds) {
     return r;
 }
 
-void exchange_with_child(Created& c, const ipc::Channel& ch) {
+void exchange_with_child(Created& c, const ipc::Channel& ch, cgroups::Entry entry) {
     const spec::Config& cfg = c.prepared.config;
-    if (!c.born_in_cgroup) c.cgroup->add_process(c.st.pid);
+    c.cgroup->add_process(c.st.pid, entry);
     namespaces::write_id_maps(c.st.pid, c.prepared.ns);
     try {
         ch.send(ipc::Msg::go);
@@ -162,6 +147,20 @@ void exchange_with_child(Created& c, const ipc::Channel& ch) {
 }
 
 }  // namespace
+
+sys::CloneResult clone_placed(unsigned long flags, cgroups::Entry& e) {
+    if (e.clone_into.valid()) {
+        try {
+            sys::CloneResult r = sys::clone_process(flags, e.clone_into.get());
+            e.cloned = true;
+            return r;
+        } catch (const Error& err) {
+            // A kernel before 5.7, or a directory that cannot take processes: add_process moves it instead.
+            log::debug(std::string("CLONE_INTO_CGROUP refused, moving the process instead: ") + err.what());
+        }
+    }
+    return sys::clone_process(flags);
+}
 
 void write_pid_file(const std::string& path, pid_t pid) {
     std::string tmp = path + ".tmp";
@@ -205,11 +204,15 @@ Created create_container(const CreateOptions& o) {
     sys::procfs::handle();  // opened here so the child inherits the host's procfs instance
     process::apply_initial_affinity(c.prepared.attrs);
 
-    sys::CloneResult r = c.prepared.ns.clone_in_user ? clone_in_user(c, join_fds) : clone_child(c);
+    // The child enters its v1 cgroups itself; CLONE_INTO_CGROUP is not tried from a joined user namespace,
+    // where the permission to write the host's cgroup is gone.
+    cgroups::Entry entry = c.cgroup->entry();
+    sys::CloneResult r = c.prepared.ns.clone_in_user ? clone_in_user(c, join_fds)
+                                                     : clone_placed(c.prepared.ns.clone_flags, entry);
     if (r.pid == 0) {
         parent_end.close();
-        InitArgs a{&c.prepared, &child_end, &join_fds, start_listener.get(), console_socket.get(), o.no_pivot,
-                   !o.no_new_keyring, o.id, o.preserve_fds};
+        InitArgs a{&c.prepared, &child_end, &join_fds, &entry, start_listener.get(), console_socket.get(),
+                   o.no_pivot, !o.no_new_keyring, o.id, o.preserve_fds};
         init_main(a);
     }
     c.st.pid = r.pid;
@@ -219,7 +222,7 @@ Created create_container(const CreateOptions& o) {
     start_listener.reset();
     c.st.pid_start = state::process_start_time(r.pid);
 
-    exchange_with_child(c, parent_end);
+    exchange_with_child(c, parent_end, std::move(entry));
     c.dir.save_config(c.prepared.config_json);
     c.dir.save(c.st);
     if (!o.pid_file.empty()) write_pid_file(o.pid_file, c.st.pid);

@@ -9,6 +9,7 @@
 #include "cgroups/manager.hpp"
 #include "runtime/prepared.hpp"
 #include "state/store.hpp"
+#include "sys/clone.hpp"
 
 namespace ocirt::runtime {
 
@@ -33,11 +34,13 @@ struct Created {
     OwnedFd pidfd;
     OwnedFd console;  // pty master when process.terminal and no --console-socket
     bool hooks_started = false;  // a failure from here on runs the poststop hooks (runtime.md step 12)
-    bool born_in_cgroup = false;  // cloned with CLONE_INTO_CGROUP: nothing to move
 };
 
 // On failure nothing is left behind: the child is killed, the cgroup and the state directory removed.
 Created create_container(const CreateOptions& o);
+
+// clone3 into e.clone_into where the kernel allows it (e.cloned tells), else a plain clone3; shared with exec.
+sys::CloneResult clone_placed(unsigned long flags, cgroups::Entry& e);
 
 // Writes pid to path atomically (a temp file and rename), as runc does for --pid-file.
 void write_pid_file(const std::string& path, pid_t pid);

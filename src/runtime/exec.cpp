@@ -79,6 +79,7 @@ struct ExecChild {
     const Prepared* prepared;
     const spec::Process* proc;
     const ipc::Channel* channel;
+    cgroups::Entry* cgroup_entry;
     int init_pidfd;
     unsigned long ns_flags;
     int console_socket;
@@ -92,6 +93,7 @@ struct ExecChild {
         // Non-dumpable before entering the container: its processes must not reach our binary through
         // /proc/<pid>/exe (CVE-2019-5736); execve resets the flag.
         check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
+        cgroups::enter_self(*a.cgroup_entry);
         a.channel->expect(ipc::Msg::go);  // we are in the container's cgroup now
         // One setns on the pidfd joins all namespaces at once, the user namespace first as the kernel orders it.
         if (a.ns_flags && ::setns(a.init_pidfd, static_cast<int>(a.ns_flags)) < 0)
@@ -172,14 +174,20 @@ int exec(const ExecOptions& o) {
     sys::procfs::handle();  // opened before setns into the container, so the child inherits the host's
     process::apply_initial_affinity(p.attrs);
 
-    sys::CloneResult r = sys::clone_process(0);
+    std::unique_ptr<cgroups::Manager> cgroup;
+    cgroups::Entry entry;
+    if (!st.cgroup.empty()) {
+        cgroup = cgroups::open_manager(st.cgroup, st.systemd_cgroup);
+        entry = cgroup->entry();
+    }
+    sys::CloneResult r = clone_placed(0, entry);
     if (r.pid == 0) {
         parent_end.close();
-        exec_child({&p, &proc, &child_end, init_pidfd.get(), flags & ~for_children, console_socket.get(),
+        exec_child({&p, &proc, &child_end, &entry, init_pidfd.get(), flags & ~for_children, console_socket.get(),
                     o.preserve_fds});
     }
     child_end.close();
-    if (!st.cgroup.empty()) cgroups::open_manager(st.cgroup, st.systemd_cgroup)->add_process(r.pid);
+    if (cgroup) cgroup->add_process(r.pid, entry);
     parent_end.send(ipc::Msg::go);
     OwnedFd console;
     for (;;) {

@@ -107,9 +107,11 @@ void enter_namespaces(const InitArgs& a, sys::Syscalls& sys) {
     const spec::Process& proc = *p.config.process;
     sys::Syscalls& sys = sys::real();
 
-    // The parent is moving us into our cgroup meanwhile, and a cgroup migration waits for an RCU grace period
-    // (often the longest step of a start): what needs neither the cgroup nor id maps is done before `go`.
-    // With a new user namespace nothing can start before the parent has written its maps.
+    // Before anything is charged to the runtime's cgroup, and before the cgroup namespace is made.
+    cgroups::enter_self(*a.cgroup_entry);
+    // Only where our entry could not place us is the parent moving us meanwhile, which waits for an RCU grace
+    // period: what needs neither that nor id maps is done before `go`. With a new user namespace nothing can
+    // start before the parent has written its maps.
     rootfs::Progress built;
     const bool early = !p.ns.new_user;
     if (early) {

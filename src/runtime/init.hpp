@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "base/fd.hpp"
+#include "cgroups/manager.hpp"
 #include "ipc/channel.hpp"
 #include "runtime/prepared.hpp"
 
@@ -13,6 +14,7 @@ struct InitArgs {
     const Prepared* prepared = nullptr;
     const ipc::Channel* channel = nullptr;    // the child's end
     const std::vector<OwnedFd>* join_fds = nullptr;  // namespaces::open_joins(prepared->ns.child_joins)
+    cgroups::Entry* cgroup_entry = nullptr;  // the v1 tasks files we move ourselves through, first thing
     int start_listener = -1;   // runtime/start_socket.hpp: `start` connects here to release us
     int console_socket = -1;   // --console-socket, connected; -1 to relay the pty master to the parent
     bool no_pivot = false;

@@ -117,12 +117,45 @@ test_systemd_not_running() {
     assert_contains "$out" "systemd is not running"
 }
 
+# Every hierarchy, v1 and the hybrid host's v2 tree, holds the container's first process and an exec'd one, and
+# no process is migrated from outside (that waits for an RCU grace period, 9-17 ms here): each enters its v1
+# cgroups itself by writing "0" to `tasks`, and the v2 tree through CLONE_INTO_CGROUP.
+test_processes_enter_every_hierarchy() {
+    command -v strace >/dev/null || "$IT_REPO/scripts/install-deps.sh" strace >&2 || skip "strace cannot be installed"
+    local id pid epid trace=$IT_TMP/entry.trace line
+    id=$(start entry "/@ID@" '{"pids":{"limit":50}}' sleep 1000)
+    # A process that stays would keep strace waiting: the traced start and exec run `true`.
+    strace -f -qq -e trace=openat,write,clone3 -o "$trace" "$RUNTIME" --root "$IT_ROOT" exec "$id" true ||
+        fail "exec under strace failed"
+    cfg "$IT_TMP/bundles/entry" '.process.args=["true"] | .linux.cgroupsPath="/\($id)-true"' --arg id "$id"
+    strace -f -qq -e trace=openat,write,clone3 -o "$trace.run" "$RUNTIME" --root "$IT_ROOT" run -b "$IT_TMP/bundles/entry" \
+        "$id-true" </dev/null >/dev/null || fail "run under strace failed"
+    cat "$trace.run" >>"$trace"
+    pid=$(state_of "$id" pid)
+    rt exec -d --pid-file "$IT_TMP/entry.pid" "$id" sleep 1000
+    epid=$(cat "$IT_TMP/entry.pid")
+    for p in "$pid" "$epid"; do
+        [ "$(wc -l </proc/"$p"/cgroup)" -ge 2 ] || fail "too few hierarchies for $p: $(cat /proc/"$p"/cgroup)"
+        while read -r line; do
+            [[ $line == *":/$id" ]] || fail "process $p is not in /$id in every hierarchy: $line"
+        done </proc/"$p"/cgroup
+    done
+    if grep -E 'openat\(.*/(cgroup\.procs|tasks)", O_WRONLY' "$trace" | grep -Ev "/$id(-true)?/tasks\"" | grep -q .; then
+        fail "a cgroup.procs file was opened for writing: $(grep -E 'cgroup\.procs", O_WRONLY' "$trace")"
+    fi
+    grep -Eq 'write\([0-9]+, "0", 1\) += 1' "$trace" || fail "the container process did not write \"0\" to its tasks files"
+    if [ -d /sys/fs/cgroup/unified ]; then
+        grep -q 'clone3(.*CLONE_INTO_CGROUP' "$trace" || fail "not cloned into the v2 tree: $(grep clone3 "$trace")"
+    fi
+}
+
 run_test "pause/resume through the v1 freezer" test_pause_resume_freezer
 run_test "ps --format json and events --stats" test_ps_and_events_stats
 run_test "pids limit hit from inside: forks fail at pids.max" test_limits_hit_inside
 run_test "memory limit hit from inside: an oom event and memory.oom_control" test_oom_event
 run_test "delete --force kills processes that ignore SIGTERM and removes every cgroup" test_delete_kills_term_ignoring
 run_test "cgroupsPath absent and relative: under the runtime's own cgroup, removed by delete" test_default_and_relative_paths
+run_test "create and exec: every hierarchy entered without a migration from outside" test_processes_enter_every_hierarchy
 run_test "a controller the host lacks is an error naming the field" test_missing_controller_error
 run_test "--systemd-cgroup without systemd: a clear error" test_systemd_not_running
 finish
