@@ -19,6 +19,7 @@
 #include "checkpoint/criu_process.hpp"
 #include "checkpoint/files.hpp"
 #include "namespaces/namespaces.hpp"
+#include "rootfs/rootfs.hpp"
 #include "runtime/lifecycle.hpp"
 #include "runtime/prepared.hpp"
 #include "spec/parse.hpp"
@@ -122,7 +123,7 @@ void checkpoint(const std::string& root, const std::string& id, const Checkpoint
 
     make_dir(o.image_path);
     if (!o.work_path.empty()) make_dir(o.work_path);
-    DumpTarget t{st.pid, real_path(st.rootfs), freeze_cgroup(st), dump_ext_mounts(cfg, masked_files(st.pid, cfg)),
+    DumpTarget t{st.pid, real_path(st.rootfs), freeze_cgroup(st), dump_ext_mounts(cfg, masked_files(st.pid, cfg), rootfs::devices_are_binds(cfg)),
                  external_namespaces(cfg)};
     if (!o.pre_dump) {
         write_file(o.image_path + "/" + kDescriptors, descriptors_json(stdio_links(st.pid)));

@@ -12,6 +12,7 @@
 
 #include "base/error.hpp"
 #include "namespaces/namespaces.hpp"
+#include "rootfs/plan.hpp"
 
 namespace ocirt::checkpoint {
 namespace {
@@ -117,23 +118,49 @@ std::vector<std::string> restore_args(const RestoreOptions& o, const RestoreTarg
     return a;
 }
 
-std::vector<ExtMount> dump_ext_mounts(const spec::Config& c, const std::vector<std::string>& masked_files) {
+namespace {
+
+// The device nodes, each keyed by its path, which is also where restore binds it from: linux.devices, and
+// in a user namespace the default devices that linux.devices does not replace.
+void add_devices(std::vector<ExtMount>& out, const spec::Config& c, bool userns) {
+    auto add = [&out](const std::string& path) {
+        if (std::none_of(out.begin(), out.end(), [&](const ExtMount& m) { return m.first == path; }))
+            out.emplace_back(path, path);
+    };
+    if (c.linux_)
+        for (const auto& d : c.linux_->devices) add(absolute(d.path));
+    if (userns)
+        for (const auto& d : rootfs::kDefaultDevices) add(std::string("/dev/") + d.name);
+}
+
+// In a user namespace without a cgroup namespace of its own, cgroup2 cannot be mounted (by create or by
+// criu): create binds the host's /sys/fs/cgroup there instead (rootfs/mounts.cpp), and so must restore.
+bool cgroup_is_bind(const spec::Mount& m, const spec::Config& c, bool userns) {
+    return userns && (m.type == "cgroup" || m.type == "cgroup2") &&
+           !(c.linux_ && c.linux_->find_namespace(NamespaceType::cgroup));
+}
+
+}  // namespace
+
+std::vector<ExtMount> dump_ext_mounts(const spec::Config& c, const std::vector<std::string>& masked_files,
+                                      bool userns) {
     std::vector<ExtMount> out;
     for (const auto& m : c.mounts)
-        if (is_bind(m)) out.emplace_back(absolute(m.destination), absolute(m.destination));
+        if (is_bind(m) || cgroup_is_bind(m, c, userns)) out.emplace_back(absolute(m.destination), absolute(m.destination));
     for (const auto& p : masked_files) out.emplace_back(absolute(p), "/dev/null");
-    if (c.linux_)
-        for (const auto& d : c.linux_->devices) out.emplace_back(absolute(d.path), absolute(d.path));
+    add_devices(out, c, userns);
     return out;
 }
 
-std::vector<ExtMount> restore_ext_mounts(const spec::Config& c) {
+std::vector<ExtMount> restore_ext_mounts(const spec::Config& c, bool userns) {
     std::vector<ExtMount> out;
-    for (const auto& m : c.mounts)
+    for (const auto& m : c.mounts) {
         if (is_bind(m)) out.emplace_back(absolute(m.destination), m.source.value_or(""));
+        if (cgroup_is_bind(m, c, userns)) out.emplace_back(absolute(m.destination), "/sys/fs/cgroup");
+    }
+    // The masked files' key (see dump_ext_mounts), which a bound /dev/null shares.
     if (c.linux_ && !c.linux_->maskedPaths.empty()) out.emplace_back("/dev/null", "/dev/null");
-    if (c.linux_)
-        for (const auto& d : c.linux_->devices) out.emplace_back(absolute(d.path), absolute(d.path));
+    add_devices(out, c, userns);
     return out;
 }
 
@@ -229,6 +256,29 @@ std::vector<ExtMount> terminal_dump_mounts(const std::string& mountinfo) {
     std::vector<ExtMount> out;
     for (const char* p : {kDevPts, kConsole})
         if (has_mount_point(mountinfo, p)) out.emplace_back(p, p);
+    return out;
+}
+
+std::optional<uint32_t> id_outside(const spec::Config& c, bool gid, uint32_t id) {
+    if (!c.linux_) return std::nullopt;
+    const spec::Namespace* user = c.linux_->find_namespace(NamespaceType::user);
+    if (!user || user->path) return std::nullopt;
+    for (const auto& m : gid ? c.linux_->gidMappings : c.linux_->uidMappings)
+        if (id >= m.containerID && id - m.containerID < m.size) return m.hostID + (id - m.containerID);
+    return std::nullopt;
+}
+
+std::string devpts_data_outside(const std::string& data, const spec::Config& c) {
+    std::string out;
+    std::istringstream in(data);
+    for (std::string opt; std::getline(in, opt, ',');) {
+        bool uid = opt.rfind("uid=", 0) == 0, gid = opt.rfind("gid=", 0) == 0;
+        if (uid || gid) {
+            std::optional<uint32_t> id = id_outside(c, gid, static_cast<uint32_t>(strtoul(opt.c_str() + 4, nullptr, 10)));
+            if (id) opt = opt.substr(0, 4) + std::to_string(*id);
+        }
+        out += (out.empty() ? "" : ",") + opt;
+    }
     return out;
 }
 

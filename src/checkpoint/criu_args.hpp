@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,8 +78,11 @@ std::vector<std::string> restore_args(const RestoreOptions& o, const RestoreTarg
 // config.json (at dump keyed by its destination; at restore bound from its source), the masked files (binds
 // of /dev/null, one key "/dev/null" at restore) and the linux.devices nodes. masked_files: the maskedPaths
 // that are files in the running container (directories are masked with a tmpfs, which criu dumps).
-std::vector<ExtMount> dump_ext_mounts(const spec::Config& c, const std::vector<std::string>& masked_files);
-std::vector<ExtMount> restore_ext_mounts(const spec::Config& c);
+// userns: the container is in a user namespace (rootfs::devices_are_binds), where the default devices are
+// binds of the host's nodes too, and so is its cgroup mount unless it has a cgroup namespace.
+std::vector<ExtMount> dump_ext_mounts(const spec::Config& c, const std::vector<std::string>& masked_files,
+                                      bool userns);
+std::vector<ExtMount> restore_ext_mounts(const spec::Config& c, bool userns);
 
 // "extRootNetNS" for a network namespace joined by path: the key criu's --external and --inherit-fd share.
 std::string external_ns_key(spec::NamespaceType t);
@@ -117,6 +122,12 @@ bool has_mount_point(const std::string& mountinfo, const std::string& path);
 inline constexpr const char* kDevPts = "/dev/pts";
 inline constexpr const char* kConsole = "/dev/console";
 std::vector<ExtMount> terminal_dump_mounts(const std::string& mountinfo);
+// In a user namespace the config makes (not one it joins), an id inside as it is outside (uidMappings, or
+// gidMappings when gid); none without such a namespace or when the id is not mapped.
+std::optional<uint32_t> id_outside(const spec::Config& c, bool gid, uint32_t id);
+// devpts mount data with its uid= and gid= turned into ids outside the config's user namespace: restore
+// mounts the instance from outside, where the kernel reads them, and create from inside.
+std::string devpts_data_outside(const std::string& data, const spec::Config& c);
 // At restore: the devpts instance and the slave (host paths) bound in their place.
 std::vector<ExtMount> terminal_restore_mounts(const std::string& devpts, const std::string& slave);
 

@@ -1,6 +1,8 @@
 // Small file steps that checkpoint and restore share.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace ocirt::checkpoint {
@@ -20,5 +22,24 @@ void make_dir(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
 // The path with symlinks resolved: criu compares it with the mounts it finds.
 std::string real_path(const std::string& path);
+
+// While criu restores into a user namespace, its tasks there open some images themselves (tty-info.img),
+// relative to the image directory and as the container's root, which a 0700 directory of the host's root
+// keeps out. When others cannot search the directory, lends its group to the container's root group (gid
+// outside) with search permission only, and gives the group and mode back at the end; nobody else gains
+// access.
+class ImageDirSearch {
+public:
+    ImageDirSearch(std::string dir, gid_t gid);
+    ~ImageDirSearch();
+    ImageDirSearch(const ImageDirSearch&) = delete;
+    ImageDirSearch& operator=(const ImageDirSearch&) = delete;
+
+private:
+    std::string dir_;
+    bool changed_ = false;
+    gid_t gid_ = 0;
+    mode_t mode_ = 0;
+};
 
 }  // namespace ocirt::checkpoint

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "base/error.hpp"
 #include "base/log.hpp"
@@ -169,6 +170,8 @@ OwnedFd run_restore(Restored& r, const runtime::Prepared& p, const RestoreOption
     // As create does: a rootfs made afresh for the restore (Podman's --import) lacks the mount points.
     rootfs::create_mount_points(sys::real(), p.rootfs);
     RootBind root(real_path(p.rootfs.root), r.dir.path() + "/criu-root");
+    std::optional<ImageDirSearch> search;
+    if (std::optional<uint32_t> gid = id_outside(cfg, true, 0)) search.emplace(o.image_path, *gid);
     std::vector<BorrowedFd> pass;
     for (const auto& fd : joins.fds) pass.push_back(fd.borrow());
     std::unique_ptr<RestoreTerminal> term;
@@ -177,7 +180,7 @@ OwnedFd run_restore(Restored& r, const runtime::Prepared& p, const RestoreOption
         pass.push_back(term->slave());
     }
     int terminal_fd = term ? 3 + static_cast<int>(joins.fds.size()) : -1;
-    RestoreTarget t{root.path(), pid_file, restore_ext_mounts(cfg),
+    RestoreTarget t{root.path(), pid_file, restore_ext_mounts(cfg, rootfs::devices_are_binds(cfg)),
                     stdio_inherit_fds(stdio.descriptors, stdio.external, terminal_fd), joins.join_ns};
     t.inherit_fds.insert(t.inherit_fds.end(), joins.inherit_fds.begin(), joins.inherit_fds.end());
     if (term) {

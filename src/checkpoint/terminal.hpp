@@ -16,7 +16,8 @@ namespace ocirt::checkpoint {
 class RestoreTerminal {
 public:
     // Mounts the instance on the new directory `at`, with the options of the config's /dev/pts mount (its
-    // mode, ptmxmode and gid), and opens a pty in it.
+    // mode, ptmxmode and gid), and opens a pty in it. In a user namespace the config makes, the gid is the one
+    // outside and the instance's root, ptmx and slave belong to the container's root, as after create.
     RestoreTerminal(std::string at, const spec::Config& c);
     // Detaches the instance from `at` and removes the directory; the container's bind keeps it alive.
     ~RestoreTerminal();

@@ -10,6 +10,7 @@
 
 #include "base/error.hpp"
 #include "rootfs/rootfs.hpp"
+#include "sys/identity.hpp"
 
 namespace ocirt::rootfs {
 namespace {
@@ -115,14 +116,6 @@ MountOp plan_mount(size_t i, const spec::Mount& m, const spec::Config& c, const 
     return op;
 }
 
-struct DefaultDevice {
-    const char* name;
-    unsigned major, minor;
-};
-
-constexpr std::array<DefaultDevice, 6> kDefaultDevices{{
-    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}}};
-
 mode_t device_type(const spec::Device& d, const std::string& what) {
     if (d.type == "c" || d.type == "u") return S_IFCHR;
     if (d.type == "b") return S_IFBLK;
@@ -218,6 +211,10 @@ Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns
         for (const auto& r : c.linux_->readonlyPaths) p.readonly_paths.push_back(clean_relative(r));
     }
     return p;
+}
+
+bool devices_are_binds(const spec::Config& c) {
+    return (c.linux_ && c.linux_->find_namespace(spec::NamespaceType::user)) || sys::in_user_namespace();
 }
 
 Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -111,6 +112,15 @@ struct Plan {
     std::vector<std::string> masked;    // relative to the rootfs
     std::vector<std::string> readonly_paths;
 };
+
+// config-linux.md "Default devices": every container's /dev has them, made with mknod or, where mknod is not
+// allowed (devices_are_binds in rootfs.hpp), bound from the host's nodes of the same path.
+struct DefaultDevice {
+    const char* name;  // under /dev
+    unsigned major, minor;
+};
+inline constexpr std::array<DefaultDevice, 6> kDefaultDevices{
+    {{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}}};
 
 // Pure: the plan for a config, given the host's cgroup layout.
 Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns, const Host& host);

@@ -19,6 +19,10 @@ struct Host;  // rootfs/plan.hpp: SELinux and the cgroup layout; detect_host() r
 // Throws Error naming the config field for what cannot be planned. This overload calls detect_host().
 Plan make_plan(const spec::Config& c, const std::string& bundle_dir, bool userns);
 
+// mknod needs CAP_MKNOD in the initial user namespace: in any other one (the container's, a joined one, or
+// the one ocirt itself runs in under rootless Podman) device nodes are bind-mounted from the host.
+bool devices_are_binds(const spec::Config& c);
+
 // Parent, before the child is started, for mounts with idmap/ridmap: one user namespace per mount carrying its
 // mappings; sets each MountOp's userns_fd. Keep the returned fds open until the child has run prepare().
 std::vector<OwnedFd> open_idmap_namespaces(Plan& p);

@@ -14,7 +14,6 @@
 #include "security/lsm.hpp"
 #include "spec/parse.hpp"
 #include "spec/validate.hpp"
-#include "sys/identity.hpp"
 
 namespace ocirt::runtime {
 namespace {
@@ -66,10 +65,7 @@ Prepared prepare_bundle(const std::string& bundle_arg) {
     if (!p.config.linux_) p.config.linux_.emplace();
     const spec::Linux& l = *p.config.linux_;
     p.ns = namespaces::make_plan(l);
-    // mknod needs CAP_MKNOD in the initial user namespace: in any other one (ours, a joined one, or the one
-    // ocirt itself runs in under rootless Podman) device nodes are bind-mounted from the host.
-    const spec::Namespace* user = l.find_namespace(spec::NamespaceType::user);
-    p.rootfs = rootfs::make_plan(p.config, p.bundle, user || sys::in_user_namespace());
+    p.rootfs = rootfs::make_plan(p.config, p.bundle, rootfs::devices_are_binds(p.config));
     if (l.seccomp) p.seccomp = security::compile_seccomp(*l.seccomp);
     // Checked here: after pivot_root the child can no longer see which LSMs the host runs.
     security::check_lsm_support(p.config);

@@ -7,7 +7,9 @@
 # the bind mounts' destinations. A container with a terminal (its pty master held by a console-socket receiver,
 # as conmon holds it) is checkpointed and restored with a new pty whose master goes to a second receiver: it
 # goes on counting the lines typed into the new master, with the new pty as its controlling terminal, and a
-# foreground restore relays the new terminal to its own stdio. Podman then checkpoints and restores its own container through ocirt
+# foreground restore relays the new terminal to its own stdio. The same terminal container in a user namespace
+# of its own is checkpointed and restored with a console socket: input still counted, and its devpts owned and
+# mounted as create made it. Podman then checkpoints and restores its own containers through ocirt
 # (podman-guest.sh, in the same boot).
 # The host runs the guest once and ends with `N passed, M failed, K skipped`; each case prints `ok - NAME`,
 # `not ok - NAME` or `ok - NAME # SKIP why`, and the time each checkpoint and restore took as `# ...` lines.
@@ -87,6 +89,15 @@ make_bundle() {
     jq '.process.terminal=true | .linux.cgroupsPath="/ocirt-criu/tty"
         | .process.args=["sh","-c","i=0; while read -r l; do [ \"$l\" = exit ] && exit 7; i=$((i+1)); echo \"n=$i l=$l tty=$(tty)\"; done"]' \
         "$b/config.json" >"$T/tty/config.json"
+    # The terminal container in a user namespace of its own (ids 0-65535 are 100000-165535 outside), on a copy
+    # of the image owned by its root (-h: the applets' links to /bin/busybox point outside the copy).
+    mkdir -p "$T/ttyns"
+    cp -a "$T/rootfs" "$T/rootfs-ns"
+    chown -R -h 100000:100000 "$T/rootfs-ns"
+    ln -sfn "$T/rootfs-ns" "$T/ttyns/rootfs"
+    jq '.linux.cgroupsPath="/ocirt-criu/ttyns" | .linux.namespaces += [{type: "user"}]
+        | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] | .linux.gidMappings = .linux.uidMappings' \
+        "$T/tty/config.json" >"$T/ttyns/config.json"
     mkdir -p "$T/postfail"
     ln -sfn "$T/rootfs-fresh" "$T/postfail/rootfs"
     jq '.hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", "exit 4"]}]' \
@@ -315,6 +326,37 @@ t_tty_foreground() {
     [ ! -e "$T/state/tty" ] && [ ! -e "$CG/tty" ]
 }
 
+# The owners and modes (outside ids) of the terminal's devpts as pid $1 sees it: its root, ptmx and the
+# slave on its stdio; and the devpts mount's options (ids outside too).
+devpts_view() {
+    local r=/proc/$1/root/dev/pts
+    stat -c '%n %u:%g %a' "$r" "$r/ptmx" "$r/$(basename "$(readlink "/proc/$1/fd/0")")" | sed "s|^/proc/$1/root||"
+    awk '$5 == "/dev/pts" { print $NF }' "/proc/$1/mountinfo"
+}
+
+t_ttyns_checkpoint() {
+    local pid
+    receiver ttyns1
+    rt_logged run -d --console-socket "$T/ttyns1/sock" -b "$T/ttyns" ttyns </dev/null >/dev/null 2>&1 || show_log
+    printf 'a\n' >"$T/ttyns1/in"
+    wait_line "$T/ttyns1/out" "n=1 l=a tty=/dev/pts/0"
+    pid=$(rt state ttyns | jq .pid)
+    devpts_view "$pid" >"$T/ttyns-devpts"
+    rt checkpoint --image-path "$T/nsimg" ttyns
+}
+
+t_ttyns_restore() {
+    local pid
+    receiver ttyns2
+    rt_logged restore -d --console-socket "$T/ttyns2/sock" --image-path "$T/nsimg" -b "$T/ttyns" ttyns </dev/null >/dev/null 2>&1 || show_log
+    printf 'b\n' >"$T/ttyns2/in"
+    wait_line "$T/ttyns2/out" "n=2 l=b tty=/dev/pts/0"
+    pid=$(rt state ttyns | jq .pid)
+    [ "$(cat "/proc/$pid/uid_map" | xargs)" = "0 100000 65536" ] || { echo "uid_map: $(cat "/proc/$pid/uid_map")"; return 1; }
+    diff "$T/ttyns-devpts" <(devpts_view "$pid") || { echo "the restored devpts differs from the created one"; return 1; }
+    rt delete --force ttyns
+}
+
 cleanup() {
     local id p
     for p in "$T"/tty*/pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done
@@ -346,6 +388,8 @@ guest_main() {
     check "restore -d of a terminal without --console-socket: one error line, nothing left behind" t_tty_needs_socket
     check "restore -d --console-socket: a new pty, its master sent to a second receiver; counting goes on from typed input; session, controlling terminal, foreground group, /dev/console" t_tty_restore
     check "foreground restore of a terminal without a socket: the master relayed to its stdio, the exit status returned" t_tty_foreground
+    check "a terminal container with its own user namespace is checkpointed" t_ttyns_checkpoint
+    check "... and restored with --console-socket: typed input counted on; the devpts owned and mounted as create made it" t_ttyns_restore
     OCIRT_BIN=$OCIRT_BIN bash "$repo/tests/checkpoint/podman-guest.sh"
 }
 

@@ -18,28 +18,10 @@ T=$(mktemp -d /tmp/ocirt-e2e-podman.XXXXXX)
 had_var_lib_containers=0; [ -e /var/lib/containers ] && had_var_lib_containers=1
 had_libpod_parent=0; [ -n "$(find /sys/fs/cgroup -maxdepth 2 -name libpod_parent 2>/dev/null)" ] && had_libpod_parent=1
 IMAGE=localhost/ocirt-e2e-busybox:latest
-cat > "$T/containers.conf" <<CONF
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$T/events.log"
-tmp_dir = "$T/tmp"
-[containers]
-log_driver = "k8s-file"
-CONF
-export CONTAINERS_CONF=$T/containers.conf
-export CONTAINERS_STORAGE_CONF=$T/storage.conf
-cat > "$CONTAINERS_STORAGE_CONF" <<CONF
-[storage]
-driver = "overlay"
-graphroot = "$T/storage"
-runroot = "$T/runroot"
-CONF
+. "$E2E_REPO/tests/lib/podman.sh"
+podman_private "$T"
 
-pm_noruntime() {
-    timeout -k 5 "$E2E_TIMEOUT" podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/tmp" \
-        --cgroup-manager cgroupfs --events-backend file "$@"
-}
+pm_noruntime() { timeout -k 5 "$E2E_TIMEOUT" podman "${PODMAN_FLAGS[@]}" "$@"; }
 pm() { pm_noruntime --runtime "$RUNTIME" "$@"; }
 
 cleanup() {

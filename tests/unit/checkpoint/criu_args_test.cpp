@@ -28,7 +28,8 @@ CheckpointOptions dump_opts() {
 const char* kConfig = R"({"ociVersion":"1.0.2","root":{"path":"rootfs"},
   "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
             {"destination":"/data","type":"bind","source":"/srv/data","options":["rbind","ro"]},
-            {"destination":"etc/hosts","type":"none","source":"/b/hosts","options":["bind"]}],
+            {"destination":"etc/hosts","type":"none","source":"/b/hosts","options":["bind"]},
+            {"destination":"/sys/fs/cgroup","type":"cgroup","source":"cgroup"}],
   "linux":{"maskedPaths":["/proc/kcore","/proc/acpi"],
            "devices":[{"type":"c","path":"/dev/fuse","major":10,"minor":229}]}})";
 
@@ -109,12 +110,48 @@ TEST_CASE("restore: detached, as criu's sibling, with root, pid file, mounts, in
 
 TEST_CASE("external mounts: binds by destination at dump and from their source at restore, masked files, devices") {
     ocirt::spec::Config c = ocirt::spec::parse_config(kConfig);
-    auto dump = dump_ext_mounts(c, {"/proc/kcore"});
+    auto dump = dump_ext_mounts(c, {"/proc/kcore"}, false);
     CHECK(dump == std::vector<ExtMount>{{"/data", "/data"}, {"/etc/hosts", "/etc/hosts"}, {"/proc/kcore", "/dev/null"},
                                         {"/dev/fuse", "/dev/fuse"}});
-    auto rst = restore_ext_mounts(c);
+    auto rst = restore_ext_mounts(c, false);
     CHECK(rst == std::vector<ExtMount>{{"/data", "/srv/data"}, {"/etc/hosts", "/b/hosts"}, {"/dev/null", "/dev/null"},
                                        {"/dev/fuse", "/dev/fuse"}});
+}
+
+TEST_CASE("external mounts in a user namespace: the default devices and the cgroup mount are binds too") {
+    ocirt::spec::Config c = ocirt::spec::parse_config(kConfig);
+    std::vector<ExtMount> devices{{"/dev/fuse", "/dev/fuse"}, {"/dev/null", "/dev/null"}, {"/dev/zero", "/dev/zero"},
+                                  {"/dev/full", "/dev/full"}, {"/dev/random", "/dev/random"},
+                                  {"/dev/urandom", "/dev/urandom"}, {"/dev/tty", "/dev/tty"}};
+    std::vector<ExtMount> want{{"/data", "/data"}, {"/etc/hosts", "/etc/hosts"}, {"/sys/fs/cgroup", "/sys/fs/cgroup"},
+                               {"/proc/kcore", "/dev/null"}};
+    want.insert(want.end(), devices.begin(), devices.end());
+    CHECK(dump_ext_mounts(c, {"/proc/kcore"}, true) == want);
+    // At restore the masked files' "/dev/null" is not repeated.
+    want = {{"/data", "/srv/data"}, {"/etc/hosts", "/b/hosts"}, {"/sys/fs/cgroup", "/sys/fs/cgroup"}, {"/dev/null", "/dev/null"}};
+    want.insert(want.end(), devices.begin(), devices.begin() + 1);
+    want.insert(want.end(), devices.begin() + 2, devices.end());
+    CHECK(restore_ext_mounts(c, true) == want);
+    // A cgroup namespace of its own lets criu mount cgroup2 itself.
+    c.linux_->namespaces.push_back({ocirt::spec::NamespaceType::cgroup, std::nullopt});
+    CHECK(restore_ext_mounts(c, true)[2] != ExtMount{"/sys/fs/cgroup", "/sys/fs/cgroup"});
+}
+
+TEST_CASE("ids outside the config's user namespace; devpts uid= and gid= turned into them") {
+    ocirt::spec::Config c = ocirt::spec::parse_config(kConfig);
+    CHECK_FALSE(id_outside(c, true, 5));
+    CHECK(devpts_data_outside("mode=0620,gid=5", c) == "mode=0620,gid=5");
+    c.linux_->namespaces.push_back({ocirt::spec::NamespaceType::user, std::nullopt});
+    c.linux_->uidMappings = {{0, 100000, 1000}};
+    c.linux_->gidMappings = {{0, 200000, 1}, {1, 300001, 10}};
+    CHECK(id_outside(c, false, 999) == 100999u);
+    CHECK_FALSE(id_outside(c, false, 1000));
+    CHECK(id_outside(c, true, 0) == 200000u);
+    CHECK(id_outside(c, true, 5) == 300005u);
+    CHECK(devpts_data_outside("newinstance,uid=3,mode=0620,gid=5", c) == "newinstance,uid=100003,mode=0620,gid=300005");
+    // A joined user namespace's mappings are not the config's business.
+    c.linux_->namespaces.back().path = "/proc/1/ns/user";
+    CHECK_FALSE(id_outside(c, true, 0));
 }
 
 TEST_CASE("the keys of external namespaces") {
