@@ -31,7 +31,7 @@ host_main() {
         return 0
     fi
     cd "$repo" || return 1
-    guest_run criu --timeout 400 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside
+    guest_run criu --timeout 900 -- env OCIRT_BIN="$OCIRT_BIN" bash "$script" --inside
     guest_summary
 }
 
