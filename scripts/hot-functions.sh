@@ -47,8 +47,8 @@ traced() {
     n=$((n + 1))
     "$T/trace" "$T/funcs" "$T/hits.$n" "$bin" "$bin" --root "$T/state" "$@" </dev/null >/dev/null
 }
-traced run -b "$T/u" c0 || true
 if [ -z "$check" ]; then
+    traced run -b "$T/u" c0 || true
     log=(--log "$T/log.json" --log-format json)
     # Not traced: the created process waits for `start`, and a traced process must not outlive the tracer.
     "$bin" --root "$T/state" "${log[@]}" create -b "$T/b" --pid-file "$T/pid" c1 </dev/null

@@ -3,7 +3,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -48,20 +47,8 @@ public:
     explicit Undo(Restored& r) : r_(r) {}
     ~Undo() {
         if (committed_) return;
-        if (r_.pidfd.valid()) {
-            ::syscall(SYS_pidfd_send_signal, r_.pidfd.get(), SIGKILL, nullptr, 0);
-            while (::waitpid(r_.st.pid, nullptr, 0) < 0 && errno == EINTR) {}
-        }
-        try {
-            if (r_.cgroup) r_.cgroup->destroy();
-        } catch (const Error& e) {
-            log::warn("cleanup: " + e.message());
-        }
-        try {
-            r_.dir.remove();
-        } catch (const Error& e) {
-            log::warn("cleanup: " + e.message());
-        }
+        runtime::kill_and_reap(r_.pidfd, r_.st.pid);
+        runtime::remove_quietly(r_.cgroup.get(), r_.dir);
     }
     void commit() { committed_ = true; }
 

@@ -29,30 +29,18 @@
 namespace ocirt::runtime {
 namespace {
 
-// Undoes a half-made container unless commit() was called: kill and reap the child, remove the cgroup and
-// the state directory. Errors while undoing are logged, never thrown over the original one.
+// Undoes a half-made container unless commit() was called: kill and reap the child, run the poststop hooks
+// once the hooks have begun, remove the cgroup and the state directory.
 class Undo {
 public:
     explicit Undo(Created& c) : c_(c) {}
     ~Undo() {
         if (committed_) return;
-        if (c_.pidfd.valid()) {
-            ::syscall(SYS_pidfd_send_signal, c_.pidfd.get(), SIGKILL, nullptr, 0);
-            while (::waitpid(c_.st.pid, nullptr, 0) < 0 && errno == EINTR) {}
-        }
+        kill_and_reap(c_.pidfd, c_.st.pid);
         const auto& hooks = c_.prepared.config.hooks;
         if (c_.hooks_started && hooks)
             run_hooks_warn(hooks->poststop, state::oci_state_json(c_.st, state::Status::stopped), "poststop");
-        try {
-            if (c_.cgroup) c_.cgroup->destroy();
-        } catch (const Error& e) {
-            log::warn("cleanup: " + e.message());
-        }
-        try {
-            c_.dir.remove();
-        } catch (const Error& e) {
-            log::warn("cleanup: " + e.message());
-        }
+        remove_quietly(c_.cgroup.get(), c_.dir);
     }
     void commit() { committed_ = true; }
 
@@ -147,6 +135,26 @@ void exchange_with_child(Created& c, const ipc::Channel& ch, cgroups::Entry entr
 }
 
 }  // namespace
+
+void kill_and_reap(const OwnedFd& pidfd, pid_t pid) {
+    if (!pidfd.valid()) return;
+    ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+}
+
+void remove_quietly(cgroups::Manager* cgroup, state::StateDir& dir) {
+    try {
+        if (cgroup) cgroup->destroy();
+    } catch (const Error& e) {
+        log::warn("cleanup: " + e.message());
+    }
+    try {
+        dir.remove();
+    } catch (const Error& e) {
+        log::warn("cleanup: " + e.message());
+    }
+}
 
 sys::CloneResult clone_placed(unsigned long flags, cgroups::Entry& e) {
     if (e.clone_into.valid()) {

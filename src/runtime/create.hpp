@@ -39,6 +39,12 @@ struct Created {
 // On failure nothing is left behind: the child is killed, the cgroup and the state directory removed.
 Created create_container(const CreateOptions& o);
 
+// The undoing of a half-made container, shared with restore; errors are logged, never thrown over the one
+// that caused the undo. kill_and_reap: SIGKILL through the pidfd (if valid), then reap pid.
+void kill_and_reap(const OwnedFd& pidfd, pid_t pid);
+// Destroys the cgroup (killing what is left in it) and removes the state directory.
+void remove_quietly(cgroups::Manager* cgroup, state::StateDir& dir);
+
 // clone3 into e.clone_into where the kernel allows it (e.cloned tells), else a plain clone3; shared with exec.
 sys::CloneResult clone_placed(unsigned long flags, cgroups::Entry& e);
 
